@@ -6,5 +6,7 @@
 //! [`server`] is the embedded reference SCIM service provider; [`scim`] holds the SCIM
 //! grammar (filters, paths, schema rules) shared by the server and the runner.
 
+pub mod load;
 pub mod scim;
+pub mod template;
 pub mod server;
