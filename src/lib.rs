@@ -3,10 +3,17 @@
 //! The pipeline runs in one direction:
 //! case files → [`load`] (validated model) → [`plan`] (selection, capabilities, skips)
 //! → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup) → [`report`].
-//! [`server`] is the embedded reference SCIM service provider; [`scim`] holds the SCIM
-//! grammar (filters, paths, schema rules) shared by the server and the runner.
+//! [`http`] is the client side of the wire; [`server`] is the embedded reference SCIM
+//! service provider; [`scim`] holds the SCIM grammar (filters, paths, schema rules) shared
+//! by the server and the runner; [`app`] wires the stages for the command line.
 
+pub mod app;
+pub mod cli;
+pub mod http;
 pub mod load;
+pub mod plan;
+pub mod report;
+pub mod run;
 pub mod scim;
-pub mod template;
 pub mod server;
+pub mod template;

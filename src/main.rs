@@ -1,1 +1,100 @@
-fn main() {}
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use scimspec::app::{self, AppError, RunStatus};
+use scimspec::cli::{Cli, Command, ServeArgs};
+use scimspec::server::{self, Fault, ServerConfig};
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_UNREACHABLE: u8 = 3;
+
+fn exit_for(error: &AppError) -> u8 {
+    match error {
+        AppError::Unreachable(_) => EXIT_UNREACHABLE,
+        AppError::Http(e) if e.is_unreachable() => EXIT_UNREACHABLE,
+        _ => EXIT_USAGE,
+    }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), String> {
+    if args.list_faults {
+        for fault in Fault::all() {
+            println!("{:<40} {}", fault.name(), fault.rule());
+        }
+        return Ok(());
+    }
+    let fault = match &args.fault {
+        Some(name) => Some(
+            name.parse::<Fault>()
+                .map_err(|e| format!("{e} (see scimspec serve --list-faults)"))?,
+        ),
+        None => None,
+    };
+    let basic = match &args.basic {
+        Some(b) => {
+            let (u, p) = b
+                .split_once(':')
+                .ok_or("--basic must be USER:PASSWORD (no ':' found)")?;
+            Some((u.to_string(), p.to_string()))
+        }
+        None => None,
+    };
+    let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .map_err(|e| format!("bad --host/--port: {e}"))?;
+    let config = ServerConfig {
+        token: args.token.clone(),
+        basic,
+        fault,
+        strict: args.strict,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime
+        .block_on(server::serve(config, addr))
+        .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => match app::run(&args) {
+            Ok(RunStatus::Passed) | Ok(RunStatus::Listed) => ExitCode::SUCCESS,
+            Ok(RunStatus::Failed) => ExitCode::from(EXIT_FAILED),
+            Ok(RunStatus::NothingRan) => {
+                eprintln!("error: no case ran (check the filter, --tag and --section)");
+                ExitCode::from(EXIT_USAGE)
+            }
+            Ok(RunStatus::Unreachable) => {
+                eprintln!("error: the target could not be reached by any case");
+                ExitCode::from(EXIT_UNREACHABLE)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(exit_for(&e))
+            }
+        },
+        Command::Serve(args) => match serve(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        Command::Check(args) => match app::check(&args.paths) {
+            Ok(suite) => {
+                println!("{} cases, all valid", suite.cases.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}

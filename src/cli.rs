@@ -1,0 +1,120 @@
+//! Command-line options. Every option of `run` can also come from a `SCIMSPEC_*`
+//! environment variable, so CI needs no flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scimspec",
+    version,
+    about = "SCIM 2.0 (RFC 7643/7644) and Microsoft Entra ID conformance test suite",
+    after_help = "Exit codes: 0 no MUST case failed; 1 a case failed or could not be evaluated; \
+                  2 usage, configuration or case-file error (or no case ran); 3 target unreachable."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cases against a target (the embedded reference server when no target is given).
+    Run(RunArgs),
+    /// Run the embedded reference SCIM server in the foreground.
+    Serve(ServeArgs),
+    /// Validate case files and print what they hold, without running anything.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Base URL of the SCIM endpoint, e.g. https://host/scim/v2 (default: start the embedded server).
+    #[arg(long, env = "SCIMSPEC_TARGET")]
+    pub target: Option<String>,
+    /// Bearer token sent as `Authorization: Bearer …`.
+    #[arg(long, env = "SCIMSPEC_TOKEN", hide_env_values = true, conflicts_with = "basic")]
+    pub token: Option<String>,
+    /// HTTP Basic credentials as user:password.
+    #[arg(long, env = "SCIMSPEC_BASIC", hide_env_values = true, value_name = "USER:PASSWORD")]
+    pub basic: Option<String>,
+    /// Accept invalid TLS certificates (self-signed test servers).
+    #[arg(long, env = "SCIMSPEC_INSECURE")]
+    pub insecure: bool,
+    /// Trust this PEM CA certificate in addition to the system roots.
+    #[arg(long, env = "SCIMSPEC_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Per-request timeout in seconds.
+    #[arg(long, env = "SCIMSPEC_TIMEOUT", default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Case files or directories to load instead of the embedded suite.
+    #[arg(long = "suites", env = "SCIMSPEC_SUITES", value_delimiter = ',', value_name = "PATH")]
+    pub suites: Vec<PathBuf>,
+    /// Only cases with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only cases under this spec section, e.g. "RFC7644 §3.4" or 3.4 (repeatable).
+    #[arg(long = "section", value_name = "SECTION")]
+    pub sections: Vec<String>,
+    /// Run only cases whose id contains this text.
+    pub filter: Option<String>,
+    /// Match FILTER exactly rather than as a substring.
+    #[arg(long)]
+    pub exact: bool,
+    /// Skip cases whose id contains this text (repeatable).
+    #[arg(long = "skip", value_name = "TEXT")]
+    pub skip: Vec<String>,
+    /// List the selected cases without running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Cases run at once.
+    #[arg(long, short = 'j', env = "SCIMSPEC_JOBS", default_value_t = 8)]
+    pub jobs: usize,
+    /// Where the JUnit XML report goes.
+    #[arg(long, env = "SCIMSPEC_JUNIT", default_value = "reports/junit.xml", value_name = "PATH")]
+    pub junit: PathBuf,
+    /// One character per case instead of one line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// No colours in the console output.
+    #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Require this bearer token.
+    #[arg(long, env = "SCIMSPEC_SERVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Also (or only) accept these HTTP Basic credentials, user:password.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub basic: Option<String>,
+    /// Break exactly one rule (see --list-faults).
+    #[arg(long)]
+    pub fault: Option<String>,
+    /// Print the fault catalogue and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    /// Reject non-RFC input that Entra sends (string booleans, capitalised ops, …).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Case files or directories (default: the embedded suite).
+    pub paths: Vec<PathBuf>,
+}

@@ -1,0 +1,45 @@
+use std::collections::BTreeMap;
+
+use crate::load::Capability;
+
+/// Whether the target supports each capability, and why we think so.
+#[derive(Debug, Clone, Default)]
+pub struct Capabilities {
+    known: BTreeMap<Capability, (bool, String)>,
+}
+
+impl Capabilities {
+    /// Records a capability with the evidence (shown as the skip reason when unsupported).
+    pub fn set(&mut self, capability: Capability, supported: bool, evidence: impl Into<String>) {
+        self.known.insert(capability, (supported, evidence.into()));
+    }
+
+    /// Unknown capabilities count as supported: a case is only skipped on evidence.
+    pub fn supports(&self, capability: Capability) -> bool {
+        self.known.get(&capability).is_none_or(|(s, _)| *s)
+    }
+
+    pub fn evidence(&self, capability: Capability) -> Option<&str> {
+        self.known.get(&capability).map(|(_, e)| e.as_str())
+    }
+
+    /// Every recorded capability: (name, supported, evidence).
+    pub fn iter(&self) -> impl Iterator<Item = (Capability, bool, &str)> {
+        self.known.iter().map(|(c, (s, e))| (*c, *s, e.as_str()))
+    }
+
+    /// The reason a case needing `requires` cannot run, if any.
+    pub fn skip_reason(&self, requires: &[Capability]) -> Option<String> {
+        let missing: Vec<String> = requires
+            .iter()
+            .filter(|c| !self.supports(**c))
+            .map(|c| {
+                format!(
+                    "requires {c}: {}",
+                    self.evidence(*c).unwrap_or("not supported")
+                )
+            })
+            .collect();
+        (!missing.is_empty()).then(|| missing.join("; "))
+    }
+}

@@ -1,0 +1,82 @@
+//! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
+//! case whose required capability the target does not advertise.
+
+mod capabilities;
+mod discovery;
+
+pub use capabilities::Capabilities;
+pub use discovery::{discover, Discovery};
+
+use crate::load::{Case, Suite};
+
+/// A case with the reason it will not run, if any.
+#[derive(Debug, Clone)]
+pub struct PlannedCase {
+    pub case: Case,
+    pub skip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub cases: Vec<PlannedCase>,
+}
+
+/// What the user selected, beyond name filters (those are applied by the trial harness).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Keep cases with at least one of these tags (empty: all).
+    pub tags: Vec<String>,
+    /// Keep cases whose spec starts with one of these prefixes, e.g. `RFC7644 §3.4` (empty: all).
+    pub sections: Vec<String>,
+}
+
+impl Selection {
+    pub fn keeps(&self, case: &Case) -> bool {
+        let tag_ok = self.tags.is_empty() || case.tags.iter().any(|t| self.tags.contains(t));
+        let section_ok = self.sections.is_empty()
+            || self.sections.iter().any(|s| section_matches(&case.spec, s));
+        tag_ok && section_ok
+    }
+}
+
+/// `RFC7644 §3.4` selects `RFC7644 §3.4`, `RFC7644 §3.4.2` … but not `RFC7644 §3.40`.
+/// The prefix may omit the RFC (`3.4`) or the `§`.
+fn section_matches(spec: &str, prefix: &str) -> bool {
+    let norm = |s: &str| s.replace(' ', "").replace('§', "").to_ascii_lowercase();
+    let spec = norm(spec);
+    let prefix = norm(prefix);
+    let candidates = [spec.clone(), spec.split_once("rfc").map_or(spec.clone(), |(_, r)| r.chars().skip_while(|c| c.is_ascii_digit()).collect())];
+    candidates.iter().any(|s| {
+        s.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('l'))
+    })
+}
+
+pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -> Plan {
+    Plan {
+        cases: suite
+            .cases
+            .iter()
+            .filter(|c| selection.keeps(c))
+            .map(|case| PlannedCase {
+                skip: capabilities.skip_reason(&case.requires),
+                case: case.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_prefixes() {
+        assert!(section_matches("RFC7644 §3.4.2", "RFC7644 §3.4"));
+        assert!(section_matches("RFC7644 §3.4", "RFC7644 §3.4"));
+        assert!(section_matches("RFC7644 §3.4 L1200", "3.4"));
+        assert!(!section_matches("RFC7644 §3.40", "RFC7644 §3.4"));
+        assert!(!section_matches("RFC7643 §3.4", "RFC7644 §3.4"));
+        assert!(section_matches("RFC7643 §3.4", "§3.4"));
+    }
+}

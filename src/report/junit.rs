@@ -1,0 +1,207 @@
+//! JUnit XML in the Surefire shape that Jenkins, GitLab and GitHub render: one `testsuite`,
+//! one `testcase` per case (name = case id, classname = spec section), `failure` for MUST
+//! breaks, `error` for cases that could not be evaluated, `skipped` with the reason, the
+//! redacted transcript in `system-out`, and level/spec/outcome as `properties`.
+
+use std::io::Write;
+use std::path::Path;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+use thiserror::Error;
+
+use super::RunReport;
+use crate::load::Case;
+use crate::run::{CaseResult, Outcome};
+
+#[derive(Debug, Error)]
+pub enum JunitError {
+    #[error("cannot write JUnit report {path}: {detail}")]
+    Write { path: String, detail: String },
+}
+
+/// XML 1.0 cannot carry most control characters; replace them rather than emit invalid XML.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+struct Xml {
+    writer: Writer<Vec<u8>>,
+}
+
+type XmlResult = std::io::Result<()>;
+
+impl Xml {
+    fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> XmlResult {
+        let mut el = BytesStart::new(name);
+        for (k, v) in attrs {
+            el.push_attribute((*k, clean(v).as_str()));
+        }
+        self.writer.write_event(Event::Start(el))
+    }
+
+    fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> XmlResult {
+        let mut el = BytesStart::new(name);
+        for (k, v) in attrs {
+            el.push_attribute((*k, clean(v).as_str()));
+        }
+        self.writer.write_event(Event::Empty(el))
+    }
+
+    fn end(&mut self, name: &str) -> XmlResult {
+        self.writer.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn text(&mut self, text: &str) -> XmlResult {
+        self.writer
+            .write_event(Event::Text(BytesText::new(&clean(text))))
+    }
+
+    fn element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> XmlResult {
+        self.start(name, attrs)?;
+        self.text(text)?;
+        self.end(name)
+    }
+
+    fn properties(&mut self, props: &[(String, String)]) -> XmlResult {
+        if props.is_empty() {
+            return Ok(());
+        }
+        self.start("properties", &[])?;
+        for (name, value) in props {
+            self.empty("property", &[("name", name), ("value", value)])?;
+        }
+        self.end("properties")
+    }
+}
+
+fn secs(d: std::time::Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult) -> XmlResult {
+    let time = secs(result.duration);
+    let section = case.section().to_string();
+    let file = case.origin.file.clone();
+    xml.start(
+        "testcase",
+        &[
+            ("name", &case.id),
+            ("classname", &section),
+            ("time", &time),
+            ("file", &file),
+        ],
+    )?;
+    let mut props = vec![
+        ("level".to_string(), case.level.as_str().to_string()),
+        ("spec".to_string(), case.spec.clone()),
+        ("outcome".to_string(), result.outcome.as_str().to_string()),
+        ("title".to_string(), case.title.clone()),
+    ];
+    if let Some(req) = &case.requirement {
+        props.push(("requirement".to_string(), req.clone()));
+    }
+    if !case.tags.is_empty() {
+        props.push(("tags".to_string(), case.tags.join(",")));
+    }
+    xml.properties(&props)?;
+    let message = result.message.clone().unwrap_or_default();
+    let mut detail = message.clone();
+    for p in &result.problems {
+        detail.push_str("\n- ");
+        detail.push_str(p);
+    }
+    match result.outcome {
+        Outcome::Fail => xml.element(
+            "failure",
+            &[("message", &message), ("type", case.level.as_str())],
+            &detail,
+        )?,
+        Outcome::Error => xml.element("error", &[("message", &message), ("type", "error")], &detail)?,
+        Outcome::Skip => xml.empty("skipped", &[("message", &message)])?,
+        Outcome::Pass | Outcome::Warn => {}
+    }
+    let mut out = String::new();
+    if result.outcome == Outcome::Warn {
+        out.push_str(&format!("warning ({}): {detail}\n\n", case.level));
+    }
+    out.push_str(&result.transcript);
+    if !out.is_empty() {
+        xml.element("system-out", &[], &out)?;
+    }
+    xml.end("testcase")
+}
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
+    let mut xml = Xml {
+        writer: Writer::new_with_indent(Vec::new(), b' ', 2),
+    };
+    xml.writer
+        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let tests = report.results.len().to_string();
+    let failures = report.count(Outcome::Fail).to_string();
+    let errors = report.count(Outcome::Error).to_string();
+    let skipped = report.count(Outcome::Skip).to_string();
+    let time = secs(report.duration);
+    let timestamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let counts = [
+        ("tests", tests.as_str()),
+        ("failures", failures.as_str()),
+        ("errors", errors.as_str()),
+        ("skipped", skipped.as_str()),
+        ("time", time.as_str()),
+    ];
+    let mut attrs = vec![("name", "scimspec")];
+    attrs.extend(counts);
+    xml.start("testsuites", &attrs)?;
+    let mut attrs = vec![("name", "scimspec")];
+    attrs.extend(counts);
+    attrs.push(("timestamp", &timestamp));
+    attrs.push(("hostname", "scimspec"));
+    xml.start("testsuite", &attrs)?;
+    let mut props = vec![
+        ("target".to_string(), report.target.clone()),
+        ("run".to_string(), report.run_id.clone()),
+        ("scimspec.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("warned".to_string(), report.count(Outcome::Warn).to_string()),
+    ];
+    for (cap, supported, evidence) in report.discovery.capabilities.iter() {
+        props.push((
+            format!("capability.{cap}"),
+            format!("{}: {evidence}", if supported { "yes" } else { "no" }),
+        ));
+    }
+    for (i, note) in report.discovery.notes.iter().enumerate() {
+        props.push((format!("discovery.{}", i + 1), note.clone()));
+    }
+    xml.properties(&props)?;
+    for (case, result) in &report.results {
+        testcase(&mut xml, case, result)?;
+    }
+    xml.end("testsuite")?;
+    xml.end("testsuites")?;
+    let mut bytes = xml.writer.into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes the report to `path`, creating parent directories.
+pub fn write(report: &RunReport, path: &Path) -> Result<(), JunitError> {
+    let err = |detail: String| JunitError::Write {
+        path: path.display().to_string(),
+        detail,
+    };
+    let bytes = render(report).map_err(|e| err(e.to_string()))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| err(e.to_string()))?;
+    }
+    let mut file = std::fs::File::create(path).map_err(|e| err(e.to_string()))?;
+    file.write_all(&bytes).map_err(|e| err(e.to_string()))
+}

@@ -1,0 +1,59 @@
+//! Stage 4: reporters. They read a finished [`RunReport`] and never send requests.
+
+pub mod junit;
+pub mod summary;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::load::Case;
+use crate::plan::Discovery;
+use crate::run::{CaseResult, Outcome};
+
+/// Everything a reporter needs about one finished run.
+#[derive(Debug)]
+pub struct RunReport {
+    /// The target's base URL (never carries credentials).
+    pub target: String,
+    pub run_id: String,
+    pub discovery: Discovery,
+    /// Each executed (or skipped) case with its result, in plan order.
+    pub results: Vec<(Case, CaseResult)>,
+    pub duration: Duration,
+}
+
+impl RunReport {
+    pub fn counts(&self) -> BTreeMap<Outcome, usize> {
+        let mut counts = BTreeMap::new();
+        for o in [
+            Outcome::Pass,
+            Outcome::Fail,
+            Outcome::Warn,
+            Outcome::Skip,
+            Outcome::Error,
+        ] {
+            counts.insert(o, 0);
+        }
+        for (_, r) in &self.results {
+            *counts.entry(r.outcome).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.results
+            .iter()
+            .filter(|(_, r)| r.outcome == outcome)
+            .count()
+    }
+
+    /// True when the target could not be reached by any case that ran.
+    pub fn target_unreachable(&self) -> bool {
+        let ran: Vec<_> = self
+            .results
+            .iter()
+            .filter(|(_, r)| r.outcome != Outcome::Skip)
+            .collect();
+        !ran.is_empty() && ran.iter().all(|(_, r)| r.unreachable)
+    }
+}

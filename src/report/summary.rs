@@ -1,0 +1,61 @@
+//! The closing lines on the console: outcome counts, then warnings, errors and skips with
+//! their reasons (libtest-mimic has already printed each case and the failures).
+
+use std::fmt::Write as _;
+
+use super::RunReport;
+use crate::run::Outcome;
+
+pub fn render(report: &RunReport, junit_path: Option<&str>) -> String {
+    let mut out = String::new();
+    let warned: Vec<_> = report
+        .results
+        .iter()
+        .filter(|(_, r)| r.outcome == Outcome::Warn)
+        .collect();
+    if !warned.is_empty() {
+        let _ = writeln!(out, "\nwarnings (SHOULD/MAY requirements not met):");
+        for (case, r) in warned {
+            let _ = writeln!(
+                out,
+                "    {} — {}",
+                case.id,
+                r.message.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let errored: Vec<_> = report
+        .results
+        .iter()
+        .filter(|(_, r)| r.outcome == Outcome::Error)
+        .collect();
+    if !errored.is_empty() {
+        let _ = writeln!(out, "\nerrors (could not be evaluated):");
+        for (case, r) in errored {
+            let _ = writeln!(
+                out,
+                "    {} — {}",
+                case.id,
+                r.message.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let c = report.counts();
+    let total: usize = c.values().sum();
+    let _ = writeln!(
+        out,
+        "\nscimspec: {} passed; {} failed; {} warned; {} skipped; {} errors — {} cases in {:.2}s against {}",
+        c[&Outcome::Pass],
+        c[&Outcome::Fail],
+        c[&Outcome::Warn],
+        c[&Outcome::Skip],
+        c[&Outcome::Error],
+        total,
+        report.duration.as_secs_f64(),
+        report.target
+    );
+    if let Some(path) = junit_path {
+        let _ = writeln!(out, "JUnit report: {path}");
+    }
+    out
+}

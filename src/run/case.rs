@@ -1,0 +1,304 @@
+//! Runs one case: steps in order with captures and expectations, then cleanup that always
+//! runs, keeping every exchange for the transcript.
+
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::context::RunContext;
+use super::expect::evaluate;
+use super::outcome::{CaseResult, Outcome};
+use super::pointer;
+use crate::http::{Exchange, OutgoingRequest};
+use crate::load::{AuthMode, Capture, Case, Request, Step};
+use crate::template::{TemplateError, Vars, REPEAT_INDEX};
+
+/// Why a case stopped before its end.
+struct Stop {
+    outcome: Outcome,
+    message: String,
+    problems: Vec<String>,
+    unreachable: bool,
+}
+
+struct CaseRun<'a> {
+    ctx: &'a RunContext,
+    case: &'a Case,
+    vars: Vars,
+    transcript: String,
+    /// URLs of resources this case created, to delete at the end.
+    created: Vec<String>,
+}
+
+/// Runs `case`; `index` makes its unique data distinct from every other case of the run.
+pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult {
+    let started = Instant::now();
+    let mut run = CaseRun {
+        ctx,
+        case,
+        vars: ctx.case_vars(index),
+        transcript: String::new(),
+        created: Vec::new(),
+    };
+    let stop = run.steps().await.err();
+    run.cleanup().await;
+    let (outcome, message, problems, unreachable) = match stop {
+        None => (Outcome::Pass, None, Vec::new(), false),
+        Some(s) => (s.outcome, Some(s.message), s.problems, s.unreachable),
+    };
+    CaseResult {
+        id: case.id.clone(),
+        outcome,
+        message,
+        problems,
+        transcript: run.transcript,
+        duration: started.elapsed(),
+        unreachable,
+    }
+}
+
+fn step_label(step: &Step, index: usize) -> String {
+    match &step.name {
+        Some(name) => format!("step {} '{name}'", index + 1),
+        None => format!("step {}", index + 1),
+    }
+}
+
+impl CaseRun<'_> {
+    fn error(&self, message: String) -> Stop {
+        Stop {
+            outcome: Outcome::Error,
+            message,
+            problems: Vec::new(),
+            unreachable: false,
+        }
+    }
+
+    async fn steps(&mut self) -> Result<(), Stop> {
+        for (key, value) in &self.case.vars {
+            let rendered = self
+                .vars
+                .render_value(value)
+                .map_err(|e| self.error(format!("vars.{key}: {e}")))?;
+            self.vars.set(key.clone(), rendered);
+        }
+        for (index, step) in self.case.steps.iter().enumerate() {
+            let label = step_label(step, index);
+            let times = step.repeat.unwrap_or(1);
+            for i in 1..=times {
+                if step.repeat.is_some() {
+                    self.vars.set(REPEAT_INDEX, Value::from(i));
+                }
+                self.step(step, &label).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn step(&mut self, step: &Step, label: &str) -> Result<(), Stop> {
+        let outgoing = self
+            .build(&step.request)
+            .map_err(|e| self.error(format!("{label}: {e}")))?;
+        let exchange = self.send(&outgoing, label).await.map_err(|e| Stop {
+            outcome: Outcome::Error,
+            message: format!("{label}: {e}"),
+            problems: Vec::new(),
+            unreachable: e.is_unreachable(),
+        })?;
+        self.track(&exchange);
+
+        let mut problems = evaluate(&step.expect, &exchange.response, &self.vars)
+            .map_err(|e| self.error(format!("{label}: {e}")))?;
+        if problems.is_empty() {
+            problems.extend(self.capture(step, &exchange));
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let (outcome, prefix) = if step.setup {
+            (
+                Outcome::Error,
+                format!("precondition {label} did not hold"),
+            )
+        } else {
+            (
+                Outcome::for_broken(self.case.level),
+                format!("{} ({}) broken at {label}", self.case.spec, self.case.level),
+            )
+        };
+        Err(Stop {
+            outcome,
+            message: format!("{prefix}: {}", problems.join("; ")),
+            problems,
+            unreachable: false,
+        })
+    }
+
+    fn build(&self, request: &Request) -> Result<OutgoingRequest, TemplateError> {
+        let vars = &self.vars;
+        let path = vars.render_str(&request.path)?;
+        let query = request
+            .query
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => vars.render_str(s)?,
+                    other => other.to_string(),
+                };
+                Ok((k.clone(), v))
+            })
+            .collect::<Result<Vec<_>, TemplateError>>()?;
+        let mut headers = request
+            .headers
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), vars.render_str(v)?)))
+            .collect::<Result<Vec<_>, TemplateError>>()?;
+        let body = match (&request.body, &request.raw) {
+            (Some(body), _) => Some(vars.render_value(body)?.to_string()),
+            (None, Some(raw)) => Some(vars.render_str(raw)?),
+            (None, None) => None,
+        };
+        if body.is_some()
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            let ct = request
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/scim+json".to_string());
+            headers.push(("Content-Type".into(), ct));
+        }
+        Ok(OutgoingRequest {
+            method: request.method.as_str().to_string(),
+            path,
+            query,
+            headers,
+            body,
+            use_credentials: request.auth == AuthMode::Default,
+            invalid_token: request.auth == AuthMode::Invalid,
+        })
+    }
+
+    async fn send(
+        &mut self,
+        outgoing: &OutgoingRequest,
+        label: &str,
+    ) -> Result<Exchange, crate::http::HttpError> {
+        let result = self.ctx.client.send(outgoing).await;
+        match &result {
+            Ok(exchange) => {
+                self.transcript.push_str(&format!("--- {label}\n"));
+                self.transcript
+                    .push_str(&exchange.render(&self.ctx.redactor));
+            }
+            Err(e) => {
+                self.transcript.push_str(&format!(
+                    "--- {label}\n> {} {}\n! {}\n",
+                    outgoing.method,
+                    self.ctx.redactor.redact(&self.ctx.client.url_for(&outgoing.path, &outgoing.query)),
+                    self.ctx.redactor.redact(&e.to_string())
+                ));
+            }
+        }
+        result
+    }
+
+    /// Remembers resources created by the case (201 with an `id`, or Bulk creations), and
+    /// forgets those the case deleted itself.
+    fn track(&mut self, exchange: &Exchange) {
+        let req = &exchange.request;
+        let res = &exchange.response;
+        let url = req.url.split('?').next().unwrap_or(&req.url).to_string();
+        match req.method.as_str() {
+            "POST" if res.status == 201 => {
+                if let Some(id) = res.json.as_ref().and_then(|j| j.get("id")).and_then(Value::as_str)
+                {
+                    self.created.push(format!("{}/{id}", url.trim_end_matches('/')));
+                }
+            }
+            "POST" if url.ends_with("/Bulk") => {
+                let ops = res
+                    .json
+                    .as_ref()
+                    .and_then(|j| pointer::get(j, "/Operations"))
+                    .and_then(Value::as_array);
+                for op in ops.into_iter().flatten() {
+                    let method = op.get("method").and_then(Value::as_str).unwrap_or("");
+                    if method.eq_ignore_ascii_case("POST") {
+                        if let Some(loc) = op.get("location").and_then(Value::as_str) {
+                            self.created.push(loc.to_string());
+                        }
+                    }
+                }
+            }
+            "DELETE" if (200..300).contains(&res.status) || res.status == 404 => {
+                self.created.retain(|c| c != &url);
+            }
+            _ => {}
+        }
+    }
+
+    fn capture(&mut self, step: &Step, exchange: &Exchange) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, capture) in &step.capture {
+            let value = match capture {
+                Capture::Pointer(p) => body_value(exchange, p),
+                Capture::Source(src) => match (&src.header, &src.body) {
+                    (Some(h), _) => exchange
+                        .response
+                        .header(h)
+                        .map(|v| Value::String(v.to_string())),
+                    (None, Some(p)) => body_value(exchange, p),
+                    (None, None) => None,
+                },
+            };
+            match value {
+                Some(v) if !v.is_null() => self.vars.set(name.clone(), v),
+                _ => problems.push(format!(
+                    "capture '{name}': nothing at {} in the response",
+                    match capture {
+                        Capture::Pointer(p) => format!("body {p}"),
+                        Capture::Source(s) => s
+                            .header
+                            .as_ref()
+                            .map(|h| format!("header {h}"))
+                            .or_else(|| s.body.as_ref().map(|p| format!("body {p}")))
+                            .unwrap_or_default(),
+                    }
+                )),
+            }
+        }
+        problems
+    }
+
+    /// Explicit cleanup requests first, then a DELETE for every resource still tracked.
+    /// Failures here never change the outcome; they are visible in the transcript.
+    async fn cleanup(&mut self) {
+        for request in &self.case.cleanup {
+            // A cleanup whose variables were never captured has nothing to clean.
+            let Ok(outgoing) = self.build(request) else {
+                continue;
+            };
+            if let Ok(exchange) = self.send(&outgoing, "cleanup").await {
+                self.track(&exchange);
+            }
+        }
+        while let Some(url) = self.created.pop() {
+            let mut outgoing = OutgoingRequest::get(url);
+            outgoing.method = "DELETE".into();
+            if let Ok(exchange) = self.send(&outgoing, "cleanup (created by the case)").await {
+                self.track(&exchange);
+            }
+        }
+    }
+}
+
+fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
+    exchange
+        .response
+        .json
+        .as_ref()
+        .and_then(|j| pointer::get(j, p))
+        .cloned()
+}

@@ -1,0 +1,16 @@
+//! Stage 3: executes cases against the target — HTTP steps, captures, assertions,
+//! transcripts and cleanup. The runner produces [`CaseResult`]s and never formats output.
+
+mod case;
+mod context;
+mod expect;
+pub mod matchers;
+mod outcome;
+pub mod pointer;
+pub mod schemas;
+mod trials;
+
+pub use case::run_case;
+pub use context::RunContext;
+pub use outcome::{CaseResult, Outcome};
+pub use trials::{execute, Execution, ExecuteOptions};

@@ -1,0 +1,74 @@
+use std::fmt;
+use std::time::Duration;
+
+use crate::load::Level;
+
+/// The verdict on one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Pass,
+    /// A MUST requirement is broken.
+    Fail,
+    /// A SHOULD (or MAY) requirement is broken.
+    Warn,
+    /// Not run: the target does not advertise what the case needs, or it was deselected.
+    Skip,
+    /// Could not be evaluated: unreachable target, a failed precondition, a bad template.
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Warn => "warn",
+            Outcome::Skip => "skip",
+            Outcome::Error => "error",
+        }
+    }
+
+    /// The outcome of a broken expectation at this level.
+    pub fn for_broken(level: Level) -> Outcome {
+        match level {
+            Level::Must => Outcome::Fail,
+            Level::Should | Level::May => Outcome::Warn,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What running one case produced. Reporters read only this and the case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub id: String,
+    pub outcome: Outcome,
+    /// One line: why the case did not pass (None on pass).
+    pub message: Option<String>,
+    /// Every broken expectation of the failing step.
+    pub problems: Vec<String>,
+    /// Every HTTP exchange of the case, secrets redacted.
+    pub transcript: String,
+    pub duration: Duration,
+    /// The target could not be reached at all.
+    pub unreachable: bool,
+}
+
+impl CaseResult {
+    pub fn skipped(id: &str, reason: impl Into<String>) -> Self {
+        Self {
+            id: id.to_string(),
+            outcome: Outcome::Skip,
+            message: Some(reason.into()),
+            problems: Vec::new(),
+            transcript: String::new(),
+            duration: Duration::ZERO,
+            unreachable: false,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Runs a plan as libtest-mimic trials: cargo-test style output, `--list`, substring and
+//! exact filters, `--skip`, and `--jobs` concurrent cases. Each trial runs its case on the
+//! shared tokio runtime and records the [`CaseResult`] for the reporters.
+
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+use super::case::run_case;
+use super::context::RunContext;
+use super::outcome::{CaseResult, Outcome};
+use crate::plan::Plan;
+
+#[derive(Debug, Clone, Default)]
+pub struct ExecuteOptions {
+    pub filter: Option<String>,
+    pub exact: bool,
+    pub skip: Vec<String>,
+    pub list: bool,
+    pub jobs: usize,
+    pub quiet: bool,
+    pub no_color: bool,
+}
+
+/// The results of a run, in plan order (cases deselected by name filters are absent).
+#[derive(Debug, Default)]
+pub struct Execution {
+    pub results: Vec<(usize, CaseResult)>,
+    pub listed_only: bool,
+}
+
+fn failure_text(result: &CaseResult) -> String {
+    let mut text = result.message.clone().unwrap_or_default();
+    if result.problems.len() > 1 {
+        for p in &result.problems {
+            text.push_str(&format!("\n  - {p}"));
+        }
+    }
+    if !result.transcript.is_empty() {
+        text.push_str("\n\ntranscript:\n");
+        text.push_str(&result.transcript);
+    }
+    text
+}
+
+pub fn execute(
+    plan: &Plan,
+    ctx: Arc<RunContext>,
+    handle: tokio::runtime::Handle,
+    options: &ExecuteOptions,
+) -> Execution {
+    let slots: Arc<Mutex<Vec<Option<CaseResult>>>> =
+        Arc::new(Mutex::new(vec![None; plan.cases.len()]));
+    let trials: Vec<Trial> = plan
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(index, planned)| {
+            let case = Arc::new(planned.case.clone());
+            let skip = planned.skip.clone();
+            let ctx = Arc::clone(&ctx);
+            let handle = handle.clone();
+            let slots = Arc::clone(&slots);
+            let kind = case.level.as_str();
+            Trial::ignorable_test(case.id.clone(), move || {
+                let result = match skip {
+                    Some(reason) => CaseResult::skipped(&case.id, reason),
+                    None => handle.block_on(run_case(&ctx, &case, index)),
+                };
+                let verdict = match result.outcome {
+                    Outcome::Pass | Outcome::Warn => Ok(Completion::Completed),
+                    Outcome::Skip => Ok(Completion::ignored_with(
+                        result.message.clone().unwrap_or_default(),
+                    )),
+                    Outcome::Fail | Outcome::Error => Err(Failed::from(failure_text(&result))),
+                };
+                if let Ok(mut slots) = slots.lock() {
+                    slots[index] = Some(result);
+                }
+                verdict
+            })
+            .with_kind(kind)
+        })
+        .collect();
+
+    let args = Arguments {
+        filter: options.filter.clone(),
+        exact: options.exact,
+        skip: options.skip.clone(),
+        list: options.list,
+        test_threads: Some(options.jobs.max(1)),
+        quiet: options.quiet,
+        color: options.no_color.then_some(libtest_mimic::ColorSetting::Never),
+        ..Arguments::default()
+    };
+    let _conclusion = libtest_mimic::run(&args, trials);
+    let results = match Arc::try_unwrap(slots) {
+        Ok(mutex) => mutex.into_inner().unwrap_or_default(),
+        Err(shared) => shared.lock().map(|s| s.clone()).unwrap_or_default(),
+    };
+    Execution {
+        results: results
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|r| (i, r)))
+            .collect(),
+        listed_only: options.list,
+    }
+}
