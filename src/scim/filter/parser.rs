@@ -1,0 +1,403 @@
+//! Recursive-descent parser for RFC 7644 Figure 1.
+//!
+//! Precedence (§3.4.2.2 Table 5 grouping): `( )` and `[ ]` bind first, then `not`, then `and`,
+//! then `or`. Keywords and operators are case-insensitive (RFC 5234 literal strings).
+//! Beyond Figure 1, `attr[valFilter].sub op value` is accepted (Entra matches users with
+//! `emails[type eq "work"].value eq "…"`); it means `attr[valFilter and sub op value]`.
+
+use serde_json::Number;
+
+use super::lexer::{tokenize, Token, TokenKind};
+use super::{CompValue, CompareOp, Filter, FilterError};
+use crate::scim::attr_path::{is_attr_name, AttrPath};
+
+/// Deepest nesting of parentheses, brackets and `not` accepted.
+pub const MAX_DEPTH: usize = 32;
+
+/// Parses a filter expression (the `filter` query parameter).
+pub fn parse(text: &str) -> Result<Filter, FilterError> {
+    let mut p = Parser::new(text)?;
+    if p.tokens.is_empty() {
+        return Err(FilterError::syntax(0, "empty filter"));
+    }
+    let f = p.or_expr(false)?;
+    p.expect_end()?;
+    Ok(f)
+}
+
+/// Parses a `valFilter`: the part between brackets of a value path, whose attribute names are
+/// sub-attributes of the filtered value.
+pub fn parse_value_filter(text: &str) -> Result<Filter, FilterError> {
+    let mut p = Parser::new(text)?;
+    let f = p.or_expr(true)?;
+    p.expect_end()?;
+    Ok(f)
+}
+
+/// Splits a PATCH path into its attribute path, value filter and trailing sub-attribute.
+pub(crate) fn parse_path_tokens(
+    text: &str,
+) -> Result<(AttrPath, Option<Filter>, Option<String>), FilterError> {
+    let mut p = Parser::new(text)?;
+    if p.tokens.is_empty() {
+        return Err(FilterError::syntax(0, "empty path"));
+    }
+    let attr = p.attr_path()?;
+    let mut filter = None;
+    let mut sub = None;
+    if matches!(p.peek().map(|t| &t.kind), Some(TokenKind::LBracket)) {
+        filter = Some(p.bracketed()?);
+        sub = p.trailing_sub_attr()?;
+    }
+    p.expect_end()?;
+    Ok((attr, filter, sub))
+}
+
+pub(crate) struct Parser {
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) at: usize,
+    depth: usize,
+    end: usize,
+}
+
+impl Parser {
+    pub(crate) fn new(text: &str) -> Result<Self, FilterError> {
+        Ok(Self {
+            tokens: tokenize(text)?,
+            at: 0,
+            depth: 0,
+            end: text.len(),
+        })
+    }
+
+    pub(crate) fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn pos(&self) -> usize {
+        self.peek().map_or(self.end, |t| t.pos)
+    }
+
+    pub(crate) fn next(&mut self) -> Option<Token> {
+        let t = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        t
+    }
+
+    pub(crate) fn expect_end(&self) -> Result<(), FilterError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(t) => Err(FilterError::syntax(
+                t.pos,
+                "unexpected text after the expression",
+            )),
+        }
+    }
+
+    fn peek_keyword(&self, keyword: &str) -> bool {
+        matches!(self.peek(), Some(Token { kind: TokenKind::Word(w), .. }) if w.eq_ignore_ascii_case(keyword))
+    }
+
+    fn enter(&mut self) -> Result<(), FilterError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(FilterError::syntax(self.pos(), "filter nested too deeply"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn or_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+        let mut left = self.and_expr(in_value)?;
+        while self.peek_keyword("or") {
+            self.at += 1;
+            let right = self.and_expr(in_value)?;
+            left = Filter::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+        let mut left = self.unary(in_value)?;
+        while self.peek_keyword("and") {
+            self.at += 1;
+            let right = self.unary(in_value)?;
+            left = Filter::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+        let pos = self.pos();
+        if self.peek_keyword("not")
+            && matches!(
+                self.tokens.get(self.at + 1).map(|t| &t.kind),
+                Some(TokenKind::LParen)
+            )
+        {
+            self.at += 1;
+            let inner = self.group(in_value)?;
+            return Ok(Filter::Not(Box::new(inner)));
+        }
+        match self.peek().map(|t| &t.kind) {
+            Some(TokenKind::LParen) => self.group(in_value),
+            Some(TokenKind::Word(_)) => self.attr_expr(in_value),
+            Some(_) => Err(FilterError::syntax(
+                pos,
+                "expected an attribute path, \"not\" or \"(\"",
+            )),
+            None => Err(FilterError::syntax(pos, "expression ends early")),
+        }
+    }
+
+    /// `"(" filter ")"`
+    fn group(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+        self.enter()?;
+        self.at += 1; // "("
+        let inner = self.or_expr(in_value)?;
+        match self.next() {
+            Some(Token {
+                kind: TokenKind::RParen,
+                ..
+            }) => {}
+            _ => return Err(FilterError::syntax(self.pos(), "missing \")\"")),
+        }
+        self.depth -= 1;
+        Ok(inner)
+    }
+
+    /// `attrExp` or `valuePath`.
+    fn attr_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+        let pos = self.pos();
+        let path = self.attr_path()?;
+        if matches!(self.peek().map(|t| &t.kind), Some(TokenKind::LBracket)) {
+            if in_value {
+                return Err(FilterError::syntax(pos, "value filters cannot be nested"));
+            }
+            if path.sub_attr.is_some() {
+                return Err(FilterError::syntax(
+                    pos,
+                    "a value filter applies to an attribute, not a sub-attribute",
+                ));
+            }
+            let inner = self.bracketed()?;
+            // Entra form: attr[filter].sub op value  ==  attr[filter and sub op value]
+            if let Some(sub) = self.trailing_sub_attr()? {
+                let sub_expr = self.operator_and_value(AttrPath::simple(&sub))?;
+                return Ok(Filter::ValuePath {
+                    attr: path,
+                    filter: Box::new(Filter::And(Box::new(inner), Box::new(sub_expr))),
+                });
+            }
+            return Ok(Filter::ValuePath {
+                attr: path,
+                filter: Box::new(inner),
+            });
+        }
+        self.operator_and_value(path)
+    }
+
+    /// `"[" valFilter "]"`
+    pub(crate) fn bracketed(&mut self) -> Result<Filter, FilterError> {
+        self.enter()?;
+        self.at += 1; // "["
+        let inner = self.or_expr(true)?;
+        match self.next() {
+            Some(Token {
+                kind: TokenKind::RBracket,
+                ..
+            }) => {}
+            _ => return Err(FilterError::syntax(self.pos(), "missing \"]\"")),
+        }
+        self.depth -= 1;
+        Ok(inner)
+    }
+
+    /// A `.subAttr` word directly after `]`, if present.
+    pub(crate) fn trailing_sub_attr(&mut self) -> Result<Option<String>, FilterError> {
+        let Some(Token {
+            kind: TokenKind::Word(w),
+            pos,
+        }) = self.peek().cloned()
+        else {
+            return Ok(None);
+        };
+        let Some(sub) = w.strip_prefix('.') else {
+            return Ok(None);
+        };
+        if !is_attr_name(sub) {
+            return Err(FilterError::syntax(pos, "invalid sub-attribute name"));
+        }
+        self.at += 1;
+        Ok(Some(sub.to_string()))
+    }
+
+    pub(crate) fn attr_path(&mut self) -> Result<AttrPath, FilterError> {
+        let pos = self.pos();
+        match self.next() {
+            Some(Token {
+                kind: TokenKind::Word(w),
+                ..
+            }) => AttrPath::parse(&w).map_err(|e| FilterError::syntax(pos, e.reason)),
+            _ => Err(FilterError::syntax(pos, "expected an attribute path")),
+        }
+    }
+
+    /// `SP compareOp SP compValue` or `SP "pr"`.
+    fn operator_and_value(&mut self, path: AttrPath) -> Result<Filter, FilterError> {
+        let pos = self.pos();
+        let op = match self.next() {
+            Some(Token {
+                kind: TokenKind::Word(w),
+                ..
+            }) => w,
+            _ => {
+                return Err(FilterError::syntax(
+                    pos,
+                    "expected an operator after the attribute path",
+                ))
+            }
+        };
+        if op.eq_ignore_ascii_case("pr") {
+            return Ok(Filter::Present(path));
+        }
+        let op = CompareOp::parse(&op)
+            .ok_or_else(|| FilterError::syntax(pos, format!("unknown operator \"{op}\"")))?;
+        let value = self.comp_value()?;
+        Ok(Filter::Compare { path, op, value })
+    }
+
+    fn comp_value(&mut self) -> Result<CompValue, FilterError> {
+        let pos = self.pos();
+        match self.next().map(|t| t.kind) {
+            Some(TokenKind::Str(s)) => Ok(CompValue::String(s)),
+            Some(TokenKind::Word(w)) => match w.to_ascii_lowercase().as_str() {
+                "true" => Ok(CompValue::Bool(true)),
+                "false" => Ok(CompValue::Bool(false)),
+                "null" => Ok(CompValue::Null),
+                _ => serde_json::from_str::<Number>(&w)
+                    .map(CompValue::Number)
+                    .map_err(|_| {
+                        FilterError::syntax(
+                            pos,
+                            format!("\"{w}\" is not a value (strings need double quotes)"),
+                        )
+                    }),
+            },
+            _ => Err(FilterError::syntax(pos, "expected a value")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmp(path: &str, op: CompareOp, value: CompValue) -> Filter {
+        Filter::Compare {
+            path: AttrPath::parse(path).unwrap_or_else(|_| AttrPath::simple("x")),
+            op,
+            value,
+        }
+    }
+
+    fn s(v: &str) -> CompValue {
+        CompValue::String(v.into())
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let f = parse(r#"a eq "1" or b eq "2" and c eq "3""#);
+        let expected = Filter::Or(
+            Box::new(cmp("a", CompareOp::Eq, s("1"))),
+            Box::new(Filter::And(
+                Box::new(cmp("b", CompareOp::Eq, s("2"))),
+                Box::new(cmp("c", CompareOp::Eq, s("3"))),
+            )),
+        );
+        assert_eq!(f, Ok(expected));
+    }
+
+    #[test]
+    fn parses_every_rfc_example() {
+        // RFC 7644 §3.4.2.2, the example filters.
+        let examples = [
+            r#"userName Eq "john""#,
+            r#"Username eq "john""#,
+            r#"userName eq "bjensen""#,
+            r#"name.familyName co "O'Malley""#,
+            r#"userName sw "J""#,
+            r#"urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J""#,
+            r#"title pr"#,
+            r#"meta.lastModified gt "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified ge "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified lt "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified le "2011-05-13T04:42:34Z""#,
+            r#"title pr and userType eq "Employee""#,
+            r#"title pr or userType eq "Intern""#,
+            r#"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
+            r#"userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")"#,
+            r#"userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")"#,
+            r#"userType eq "Employee" and (emails.type eq "work")"#,
+            r#"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
+            r#"emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]"#,
+        ];
+        for e in examples {
+            assert!(parse(e).is_ok(), "{e}: {:?}", parse(e));
+        }
+    }
+
+    #[test]
+    fn parses_values_of_every_type() {
+        assert_eq!(
+            parse("a eq true"),
+            Ok(cmp("a", CompareOp::Eq, CompValue::Bool(true)))
+        );
+        assert_eq!(
+            parse("a ne NULL"),
+            Ok(cmp("a", CompareOp::Ne, CompValue::Null))
+        );
+        let n = serde_json::from_str::<Number>("-1.5e3").map(CompValue::Number);
+        assert_eq!(
+            parse("a le -1.5e3").ok(),
+            n.ok().map(|n| cmp("a", CompareOp::Le, n))
+        );
+    }
+
+    #[test]
+    fn desugars_entra_sub_attribute_after_value_filter() {
+        let f = parse(r#"emails[type eq "work"].value eq "x@y""#);
+        let g = parse(r#"emails[type eq "work" and value eq "x@y"]"#);
+        assert!(f.is_ok());
+        assert_eq!(f, g);
+    }
+
+    #[test]
+    fn rejects_malformed_filters() {
+        for bad in [
+            "",
+            "userName",
+            "userName eq",
+            r#"userName xx "a""#,
+            r#"userName eq bjensen"#,
+            r#"(userName eq "a""#,
+            r#"userName eq "a")"#,
+            r#"userName eq "a" and"#,
+            r#"emails[type eq "work""#,
+            r#"emails[type[x eq 1]]"#,
+            r#"not userName eq "a""#,
+            r#"a eq "1" b eq "2""#,
+            r#"name.givenName[x eq 1]"#,
+            r#"1abc eq 1"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}a pr{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&deep).is_err());
+        let ok = format!("{}a pr{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+}

@@ -1,0 +1,116 @@
+//! PATCH paths (RFC 7644 §3.5.2, Figure 7: `PATH = attrPath / valuePath [subAttr]`).
+
+use std::fmt;
+
+use thiserror::Error;
+
+use super::attr_path::AttrPath;
+use super::filter::parse_path_tokens;
+use super::filter::Filter;
+
+/// A PATCH path that does not follow Figure 7 (answered with 400 `invalidPath`).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("invalid path \"{path}\": {reason}")]
+pub struct PathError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A parsed PATCH path: `attr` (URN and name, no sub-attribute), an optional value filter and
+/// an optional sub-attribute (`name.givenName`, `emails[type eq "work"].value`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchPath {
+    pub attr: AttrPath,
+    pub filter: Option<Filter>,
+    pub sub_attr: Option<String>,
+}
+
+impl PatchPath {
+    /// Parses a PATCH `path` value.
+    pub fn parse(text: &str) -> Result<Self, PathError> {
+        let (mut attr, filter, trailing) = parse_path_tokens(text).map_err(|e| PathError {
+            path: text.to_string(),
+            reason: e.to_string(),
+        })?;
+        let sub_attr = match (attr.sub_attr.take(), trailing) {
+            (Some(_), _) if filter.is_some() => {
+                return Err(PathError {
+                    path: text.to_string(),
+                    reason: "a sub-attribute cannot be followed by a value filter".into(),
+                })
+            }
+            (a, b) => a.or(b),
+        };
+        Ok(Self {
+            attr,
+            filter,
+            sub_attr,
+        })
+    }
+}
+
+impl fmt::Display for PatchPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.attr)?;
+        if let Some(filter) = &self.filter {
+            write!(f, "[{filter}]")?;
+        }
+        if let Some(s) = &self.sub_attr {
+            write!(f, ".{s}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_figure_8_form() {
+        let p = PatchPath::parse("members").ok();
+        assert_eq!(
+            p.map(|p| (p.attr.name, p.filter.is_none(), p.sub_attr)),
+            Some(("members".into(), true, None))
+        );
+        let p = PatchPath::parse("name.familyName").ok();
+        assert_eq!(p.and_then(|p| p.sub_attr), Some("familyName".into()));
+        let p = PatchPath::parse(r#"addresses[type eq "work"]"#).ok();
+        assert!(p.is_some_and(|p| p.filter.is_some() && p.sub_attr.is_none()));
+        let p = PatchPath::parse(
+            r#"members[value eq "2819c223-7f76-453a-919d-413861904646"].displayName"#,
+        )
+        .ok();
+        assert_eq!(p.and_then(|p| p.sub_attr), Some("displayName".into()));
+        let p =
+            PatchPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")
+                .ok();
+        assert!(p.is_some_and(|p| p.attr.urn.is_some() && p.attr.name == "manager"));
+        let text = r#"emails[type eq "work" and value co "@"].display"#;
+        assert_eq!(
+            PatchPath::parse(text)
+                .map(|p| p.to_string())
+                .ok()
+                .as_deref(),
+            Some(text)
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_paths() {
+        for bad in [
+            "",
+            "a b",
+            "emails[",
+            "emails[type eq]",
+            "emails[type eq \"w\"]x",
+            "emails[type eq \"w\"].",
+            "name.givenName.x",
+            "name.givenName[type eq \"w\"]",
+            "emails[type eq \"w\"][value pr]",
+            "1x",
+        ] {
+            assert!(PatchPath::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,645 @@
+//! The SCIM schema model (RFC 7643 §2, §7): attribute definitions loaded from the §8.7 JSON
+//! representations, with lookup by (possibly URN-qualified) case-insensitive name.
+//!
+//! The embedded definitions are the RFC's own, with the verified errata that change behaviour
+//! applied at load time (5368, 6004, 8471, 8472) and the common attributes of §3.1 added.
+
+use std::sync::OnceLock;
+
+use serde_json::{json, Map, Value};
+use thiserror::Error;
+
+use super::attr_path::AttrPath;
+
+/// URN of the core User schema.
+pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// URN of the core Group schema.
+pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+/// URN of the Enterprise User extension.
+pub const ENTERPRISE_USER_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// URN of the ServiceProviderConfig schema.
+pub const SERVICE_PROVIDER_CONFIG_URN: &str =
+    "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
+/// URN of the ResourceType schema.
+pub const RESOURCE_TYPE_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
+/// URN of the Schema schema.
+pub const SCHEMA_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+
+const USER_JSON: &str = include_str!("../../schemas/scim/User.json");
+const GROUP_JSON: &str = include_str!("../../schemas/scim/Group.json");
+const ENTERPRISE_USER_JSON: &str = include_str!("../../schemas/scim/EnterpriseUser.json");
+const SERVICE_PROVIDER_CONFIG_JSON: &str =
+    include_str!("../../schemas/scim/ServiceProviderConfig.json");
+const RESOURCE_TYPE_JSON: &str = include_str!("../../schemas/scim/ResourceType.json");
+const SCHEMA_JSON: &str = include_str!("../../schemas/scim/Schema.json");
+
+/// A schema definition that could not be read.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum SchemaError {
+    #[error("schema definition is not valid JSON: {0}")]
+    Json(String),
+    #[error("schema definition is missing or has an invalid \"{0}\"")]
+    Field(&'static str),
+    #[error("attribute \"{attribute}\" has an unknown {field} \"{value}\"")]
+    UnknownValue {
+        attribute: String,
+        field: &'static str,
+        value: String,
+    },
+}
+
+/// RFC 7643 §2.3 data types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrType {
+    String,
+    Boolean,
+    Decimal,
+    Integer,
+    DateTime,
+    Binary,
+    Reference,
+    Complex,
+}
+
+impl AttrType {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "string" => Self::String,
+            "boolean" => Self::Boolean,
+            "decimal" => Self::Decimal,
+            "integer" => Self::Integer,
+            "datetime" => Self::DateTime,
+            "binary" => Self::Binary,
+            "reference" => Self::Reference,
+            "complex" => Self::Complex,
+            _ => return None,
+        })
+    }
+
+    /// True for the types whose JSON form is a string.
+    pub fn is_textual(self) -> bool {
+        matches!(
+            self,
+            Self::String | Self::DateTime | Self::Binary | Self::Reference
+        )
+    }
+}
+
+/// RFC 7643 §2.2 "mutability".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutability {
+    ReadOnly,
+    ReadWrite,
+    Immutable,
+    WriteOnly,
+}
+
+/// RFC 7643 §2.2 "returned".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned {
+    Always,
+    Never,
+    Default,
+    Request,
+}
+
+/// RFC 7643 §2.2 "uniqueness".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uniqueness {
+    None,
+    Server,
+    Global,
+}
+
+/// One attribute definition (RFC 7643 §7 "attributes").
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeDef {
+    pub name: String,
+    pub attr_type: AttrType,
+    pub multi_valued: bool,
+    pub required: bool,
+    pub case_exact: bool,
+    pub mutability: Mutability,
+    pub returned: Returned,
+    pub uniqueness: Uniqueness,
+    pub canonical_values: Vec<String>,
+    pub reference_types: Vec<String>,
+    pub sub_attributes: Vec<AttributeDef>,
+}
+
+impl AttributeDef {
+    /// Parses one attribute definition object.
+    pub fn from_json(v: &Value) -> Result<Self, SchemaError> {
+        let obj = v.as_object().ok_or(SchemaError::Field("attributes"))?;
+        let name = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or(SchemaError::Field("name"))?
+            .to_string();
+        let text = |key: &str| obj.get(key).and_then(Value::as_str);
+        let flag = |key: &str| obj.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let unknown = |field: &'static str, value: &str| SchemaError::UnknownValue {
+            attribute: name.clone(),
+            field,
+            value: value.to_string(),
+        };
+        let type_text = text("type").unwrap_or("string");
+        let attr_type = AttrType::parse(type_text).ok_or_else(|| unknown("type", type_text))?;
+        let mutability = match text("mutability").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("readwrite") => Mutability::ReadWrite,
+            Some("readonly") => Mutability::ReadOnly,
+            Some("immutable") => Mutability::Immutable,
+            Some("writeonly") => Mutability::WriteOnly,
+            Some(other) => return Err(unknown("mutability", other)),
+        };
+        let returned = match text("returned").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("default") => Returned::Default,
+            Some("always") => Returned::Always,
+            Some("never") => Returned::Never,
+            Some("request") => Returned::Request,
+            Some(other) => return Err(unknown("returned", other)),
+        };
+        let uniqueness = match text("uniqueness").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("none") => Uniqueness::None,
+            Some("server") => Uniqueness::Server,
+            Some("global") => Uniqueness::Global,
+            Some(other) => return Err(unknown("uniqueness", other)),
+        };
+        let strings = |key: &str| -> Vec<String> {
+            obj.get(key)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let sub_attributes = match obj.get("subAttributes").and_then(Value::as_array) {
+            Some(list) => list
+                .iter()
+                .map(AttributeDef::from_json)
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        Ok(Self {
+            attr_type,
+            multi_valued: flag("multiValued"),
+            required: flag("required"),
+            case_exact: flag("caseExact"),
+            mutability,
+            returned,
+            uniqueness,
+            canonical_values: strings("canonicalValues"),
+            reference_types: strings("referenceTypes"),
+            sub_attributes,
+            name,
+        })
+    }
+
+    /// The sub-attribute called `name` (case-insensitive).
+    pub fn sub_attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.sub_attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    /// True for a complex attribute.
+    pub fn is_complex(&self) -> bool {
+        self.attr_type == AttrType::Complex
+    }
+}
+
+/// A schema (RFC 7643 §7): its id, name and attribute definitions, plus the published JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaDef {
+    pub id: String,
+    pub name: String,
+    pub attributes: Vec<AttributeDef>,
+    /// The representation served at `/Schemas/{id}` (without `meta.location`).
+    pub document: Value,
+}
+
+impl SchemaDef {
+    /// Parses a schema representation as served by `/Schemas`.
+    pub fn from_json(v: &Value) -> Result<Self, SchemaError> {
+        let obj = v.as_object().ok_or(SchemaError::Field("schema"))?;
+        let id = obj
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or(SchemaError::Field("id"))?
+            .to_string();
+        let name = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let attributes = obj
+            .get("attributes")
+            .and_then(Value::as_array)
+            .ok_or(SchemaError::Field("attributes"))?
+            .iter()
+            .map(AttributeDef::from_json)
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            id,
+            name,
+            attributes,
+            document: v.clone(),
+        })
+    }
+
+    /// The top-level attribute called `name` (case-insensitive).
+    pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Where an attribute lives in a resource's JSON: at the top level or inside an extension object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container<'a> {
+    /// Core schema or common attribute: a top-level member.
+    Core,
+    /// Extension attribute: a member of the object keyed by this schema URN.
+    Extension(&'a str),
+}
+
+/// A resolved attribute reference: the attribute, and the sub-attribute if the path named one.
+#[derive(Debug, Clone, Copy)]
+pub struct ResolvedAttr<'a> {
+    pub container: Container<'a>,
+    pub attr: &'a AttributeDef,
+    pub sub: Option<&'a AttributeDef>,
+}
+
+impl<'a> ResolvedAttr<'a> {
+    /// The definition the path ends on (the sub-attribute if any).
+    pub fn target(&self) -> &'a AttributeDef {
+        self.sub.unwrap_or(self.attr)
+    }
+}
+
+/// A resource type's full schema: core schema, extensions and the common attributes.
+#[derive(Debug, Clone)]
+pub struct ResourceSchema {
+    pub name: String,
+    pub endpoint: String,
+    pub description: String,
+    pub core: SchemaDef,
+    /// Extensions with their "required" flag.
+    pub extensions: Vec<(SchemaDef, bool)>,
+    pub common: Vec<AttributeDef>,
+}
+
+impl ResourceSchema {
+    /// Builds a resource schema; the RFC 7643 §3.1 common attributes are added.
+    pub fn new(
+        name: &str,
+        endpoint: &str,
+        core: SchemaDef,
+        extensions: Vec<(SchemaDef, bool)>,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            endpoint: endpoint.to_string(),
+            description: core.name.clone(),
+            core,
+            extensions,
+            common: common_attributes(),
+        }
+    }
+
+    /// The extension schema with this URN (case-insensitive).
+    pub fn extension(&self, urn: &str) -> Option<&SchemaDef> {
+        self.extensions
+            .iter()
+            .map(|(s, _)| s)
+            .find(|s| s.id.eq_ignore_ascii_case(urn))
+    }
+
+    /// True when `urn` names the core schema or one of the extensions.
+    pub fn knows_schema(&self, urn: &str) -> bool {
+        self.core.id.eq_ignore_ascii_case(urn) || self.extension(urn).is_some()
+    }
+
+    /// A top-level core or common attribute by name (case-insensitive).
+    pub fn core_attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.common
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .or_else(|| self.core.attribute(name))
+    }
+
+    /// Resolves an attribute path (RFC 7644 §3.10) against this resource type.
+    pub fn resolve(&self, path: &AttrPath) -> Option<ResolvedAttr<'_>> {
+        let (container, attr) = match &path.urn {
+            None => (Container::Core, self.core_attribute(&path.name)?),
+            Some(urn) if self.core.id.eq_ignore_ascii_case(urn) => {
+                (Container::Core, self.core_attribute(&path.name)?)
+            }
+            Some(urn) => {
+                let ext = self.extension(urn)?;
+                (Container::Extension(&ext.id), ext.attribute(&path.name)?)
+            }
+        };
+        let sub = match &path.sub_attr {
+            None => None,
+            Some(s) => Some(attr.sub_attribute(s)?),
+        };
+        Some(ResolvedAttr {
+            container,
+            attr,
+            sub,
+        })
+    }
+
+    /// Every top-level attribute with its container: common, core, then extension attributes.
+    pub fn all_attributes(&self) -> impl Iterator<Item = (Container<'_>, &AttributeDef)> {
+        self.common
+            .iter()
+            .chain(self.core.attributes.iter())
+            .map(|a| (Container::Core, a))
+            .chain(self.extensions.iter().flat_map(|(s, _)| {
+                s.attributes
+                    .iter()
+                    .map(move |a| (Container::Extension(&s.id), a))
+            }))
+    }
+}
+
+/// The common attributes of RFC 7643 §3.1 (their characteristics take precedence).
+pub fn common_attributes() -> Vec<AttributeDef> {
+    let simple =
+        |name: &str, attr_type, case_exact, mutability, returned, uniqueness| AttributeDef {
+            name: name.to_string(),
+            attr_type,
+            multi_valued: false,
+            required: false,
+            case_exact,
+            mutability,
+            returned,
+            uniqueness,
+            canonical_values: Vec::new(),
+            reference_types: Vec::new(),
+            sub_attributes: Vec::new(),
+        };
+    let meta_sub = |name: &str, attr_type, case_exact| {
+        simple(
+            name,
+            attr_type,
+            case_exact,
+            Mutability::ReadOnly,
+            Returned::Default,
+            Uniqueness::None,
+        )
+    };
+    let mut meta = simple(
+        "meta",
+        AttrType::Complex,
+        false,
+        Mutability::ReadOnly,
+        Returned::Default,
+        Uniqueness::None,
+    );
+    meta.sub_attributes = vec![
+        meta_sub("resourceType", AttrType::String, true),
+        meta_sub("created", AttrType::DateTime, false),
+        meta_sub("lastModified", AttrType::DateTime, false),
+        meta_sub("location", AttrType::Reference, false),
+        meta_sub("version", AttrType::String, true),
+    ];
+    vec![
+        simple(
+            "id",
+            AttrType::String,
+            true,
+            Mutability::ReadOnly,
+            Returned::Always,
+            Uniqueness::Server,
+        ),
+        simple(
+            "externalId",
+            AttrType::String,
+            true,
+            Mutability::ReadWrite,
+            Returned::Default,
+            Uniqueness::None,
+        ),
+        meta,
+    ]
+}
+
+/// The embedded schemas, errata applied, in the order `/Schemas` lists them.
+pub struct Registry {
+    pub user: ResourceSchema,
+    pub group: ResourceSchema,
+    pub schemas: Vec<SchemaDef>,
+}
+
+impl Registry {
+    /// The schema definition with this URN (case-insensitive).
+    pub fn schema(&self, urn: &str) -> Option<&SchemaDef> {
+        self.schemas.iter().find(|s| s.id.eq_ignore_ascii_case(urn))
+    }
+}
+
+/// The embedded registry (parsed once).
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+/// The User resource schema (core User + Enterprise User extension).
+pub fn user() -> &'static ResourceSchema {
+    &registry().user
+}
+
+/// The Group resource schema.
+pub fn group() -> &'static ResourceSchema {
+    &registry().group
+}
+
+fn build_registry() -> Registry {
+    let user = embedded(USER_JSON);
+    let group = embedded(GROUP_JSON);
+    let enterprise = embedded(ENTERPRISE_USER_JSON);
+    let mut schemas = vec![
+        user.clone(),
+        group.clone(),
+        enterprise.clone(),
+        embedded(SERVICE_PROVIDER_CONFIG_JSON),
+        embedded(RESOURCE_TYPE_JSON),
+        embedded(SCHEMA_JSON),
+    ];
+    for s in &mut schemas {
+        s.document = publishable(&s.document, &s.id);
+    }
+    Registry {
+        user: ResourceSchema {
+            description: "User Account".into(),
+            ..ResourceSchema::new("User", "/Users", user, vec![(enterprise, false)])
+        },
+        group: ResourceSchema {
+            description: "Group".into(),
+            ..ResourceSchema::new("Group", "/Groups", group, Vec::new())
+        },
+        schemas,
+    }
+}
+
+/// Parses an embedded schema, applying the errata and server rules to the JSON first so that
+/// the model and the published document agree.
+fn embedded(text: &str) -> SchemaDef {
+    // The embedded files are part of the build; a parse failure is a build defect caught by tests.
+    let mut doc: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({}));
+    apply_errata(&mut doc);
+    SchemaDef::from_json(&doc).unwrap_or_else(|_| SchemaDef {
+        id: String::new(),
+        name: String::new(),
+        attributes: Vec::new(),
+        document: doc,
+    })
+}
+
+/// Applies the verified errata that change behaviour, and this server's documented choices.
+fn apply_errata(doc: &mut Value) {
+    let id = doc
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let Some(attrs) = doc.get_mut("attributes").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for attr in attrs.iter_mut() {
+        let Some(obj) = attr.as_object_mut() else {
+            continue;
+        };
+        let name = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        // Erratum 6004: complex attributes carry no uniqueness.
+        if obj.get("type").and_then(Value::as_str) == Some("complex") {
+            obj.remove("uniqueness");
+        }
+        match (id.as_str(), name.as_str()) {
+            // Erratum 5368: Group.displayName is REQUIRED. Entra requires it to be unique.
+            (GROUP_URN, "displayName") => {
+                obj.insert("required".into(), Value::Bool(true));
+                obj.insert("uniqueness".into(), json!("server"));
+            }
+            // RFC 7643 §4.2 and the §8.5 examples use members.display; add its definition.
+            (GROUP_URN, "members") => add_members_display(obj),
+            // Erratum 8471: groups.$ref references Groups only.
+            (USER_URN, "groups") => set_sub(obj, "$ref", "referenceTypes", json!(["Group"])),
+            // Erratum 8472: manager.value holds a case-exact id.
+            (ENTERPRISE_USER_URN, "manager") => {
+                set_sub(obj, "value", "caseExact", Value::Bool(true));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn set_sub(attr: &mut Map<String, Value>, sub: &str, key: &str, value: Value) {
+    let Some(subs) = attr.get_mut("subAttributes").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for s in subs.iter_mut() {
+        if s.get("name").and_then(Value::as_str) == Some(sub) {
+            if let Some(o) = s.as_object_mut() {
+                o.insert(key.to_string(), value.clone());
+            }
+        }
+    }
+}
+
+fn add_members_display(attr: &mut Map<String, Value>) {
+    let Some(subs) = attr.get_mut("subAttributes").and_then(Value::as_array_mut) else {
+        return;
+    };
+    if subs
+        .iter()
+        .any(|s| s.get("name").and_then(Value::as_str) == Some("display"))
+    {
+        return;
+    }
+    subs.push(json!({
+        "name": "display",
+        "type": "string",
+        "multiValued": false,
+        "description": "A human-readable name, primarily used for display purposes.",
+        "required": false,
+        "caseExact": false,
+        "mutability": "immutable",
+        "returned": "default",
+        "uniqueness": "none"
+    }));
+}
+
+/// The published form of a schema (erratum 8417): `schemas` first, `meta` with the Schema
+/// resource type; `meta.location` is completed by the server with its base URL.
+fn publishable(doc: &Value, id: &str) -> Value {
+    let mut out = Map::new();
+    out.insert("schemas".into(), json!([SCHEMA_URN]));
+    if let Some(obj) = doc.as_object() {
+        for (k, v) in obj {
+            if k != "meta" && k != "schemas" {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out.insert(
+        "meta".into(),
+        json!({"resourceType": "Schema", "location": format!("/Schemas/{id}")}),
+    );
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_schemas_load_with_their_attributes() {
+        let reg = registry();
+        assert_eq!(reg.schemas.len(), 6);
+        assert!(reg.schemas.iter().all(|s| !s.id.is_empty()));
+        assert_eq!(reg.user.core.id, USER_URN);
+        assert!(reg.user.core.attribute("USERNAME").is_some());
+    }
+
+    #[test]
+    fn errata_are_applied() {
+        let g = group().core.attribute("displayName").cloned();
+        assert_eq!(g.map(|a| a.required), Some(true));
+        let ext = user().extension(ENTERPRISE_USER_URN);
+        let manager = ext.and_then(|e| e.attribute("manager"));
+        let value = manager.and_then(|m| m.sub_attribute("value"));
+        assert_eq!(value.map(|v| v.case_exact), Some(true));
+        let members = group().core.attribute("members");
+        assert!(members.and_then(|m| m.sub_attribute("display")).is_some());
+    }
+
+    #[test]
+    fn resolves_plain_sub_and_urn_qualified_paths() {
+        let u = user();
+        let p = |s: &str| AttrPath::parse(s).ok();
+        let r = p("name.FAMILYNAME").and_then(|p| u.resolve(&p).map(|r| r.target().name.clone()));
+        assert_eq!(r.as_deref(), Some("familyName"));
+        let r = p("urn:ietf:params:scim:schemas:core:2.0:User:userName")
+            .and_then(|p| u.resolve(&p).map(|r| r.attr.name.clone()));
+        assert_eq!(r.as_deref(), Some("userName"));
+        let r = p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
+            .and_then(|p| u.resolve(&p).map(|r| r.container));
+        assert_eq!(r, Some(Container::Extension(ENTERPRISE_USER_URN)));
+        let id = p("ID").and_then(|p| u.resolve(&p).map(|r| r.attr.returned));
+        assert_eq!(id, Some(Returned::Always));
+        assert!(p("nosuch").and_then(|p| u.resolve(&p)).is_none());
+    }
+}
