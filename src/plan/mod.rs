@@ -42,14 +42,29 @@ impl Selection {
 /// `RFC7644 §3.4` selects `RFC7644 §3.4`, `RFC7644 §3.4.2` … but not `RFC7644 §3.40`.
 /// The prefix may omit the RFC (`3.4`) or the `§`.
 fn section_matches(spec: &str, prefix: &str) -> bool {
-    let norm = |s: &str| s.replace(' ', "").replace('§', "").to_ascii_lowercase();
-    let spec = norm(spec);
-    let prefix = norm(prefix);
-    let candidates = [spec.clone(), spec.split_once("rfc").map_or(spec.clone(), |(_, r)| r.chars().skip_while(|c| c.is_ascii_digit()).collect())];
-    candidates.iter().any(|s| {
-        s.strip_prefix(&prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('l'))
-    })
+    // Split "RFC7644 §3.4 L12" into ("rfc7644", "3.4"); a prefix may lack either part.
+    fn parts(s: &str) -> (Option<String>, String) {
+        let s = s.to_ascii_lowercase().replace("rfc ", "rfc");
+        let mut doc = None;
+        let mut section = String::new();
+        for word in s.split_whitespace() {
+            if word.starts_with("rfc") {
+                doc = Some(word.to_string());
+            } else if section.is_empty() && !word.starts_with('l') {
+                section = word.trim_start_matches('§').to_string();
+            }
+        }
+        (doc, section)
+    }
+    let (spec_doc, spec_section) = parts(spec);
+    let (want_doc, want_section) = parts(prefix);
+    if want_doc.is_some() && want_doc != spec_doc {
+        return false;
+    }
+    want_section.is_empty()
+        || spec_section
+            .strip_prefix(&want_section)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -> Plan {
