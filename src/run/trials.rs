@@ -107,3 +107,43 @@ pub fn execute(
         listed_only: options.list,
     }
 }
+
+/// Runs a whole plan without the console harness, `jobs` cases at a time, and returns the
+/// results in plan order. For library users and the project's own fault tests.
+pub async fn run_plan(plan: &Plan, ctx: Arc<RunContext>, jobs: usize) -> Vec<CaseResult> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, planned) in plan.cases.iter().enumerate() {
+        let case = planned.case.clone();
+        let skip = planned.skip.clone();
+        let ctx = Arc::clone(&ctx);
+        let permits = Arc::clone(&permits);
+        tasks.spawn(async move {
+            let result = match skip {
+                Some(reason) => CaseResult::skipped(&case.id, reason),
+                None => {
+                    let _permit = permits.acquire_owned().await;
+                    run_case(&ctx, &case, index).await
+                }
+            };
+            (index, result)
+        });
+    }
+    let mut results: Vec<Option<CaseResult>> = vec![None; plan.cases.len()];
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| CaseResult {
+                outcome: Outcome::Error,
+                message: Some("the case's task ended abnormally".into()),
+                ..CaseResult::skipped(&plan.cases[i].case.id, "")
+            })
+        })
+        .collect()
+}

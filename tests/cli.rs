@@ -1,0 +1,155 @@
+//! Drives the real `scimspec` binary over loopback: against the embedded reference server,
+//! against a deliberately wrong target, with malformed case files and an unreachable target.
+
+mod support;
+
+use support::{scimspec, text, wrong_target, TempDir};
+
+fn junit_of(dir: &TempDir) -> String {
+    std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit report written")
+}
+
+fn attr(xml: &str, element: &str, name: &str) -> String {
+    let start = xml.find(&format!("<{element} ")).expect("element present");
+    let rest = &xml[start..];
+    let key = format!(" {name}=\"");
+    let at = rest.find(&key).expect("attribute present") + key.len();
+    rest[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn embedded_default_passes_every_case() {
+    let dir = TempDir::new("embedded");
+    let out = scimspec()
+        .args(["run", "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let cases = scimspec::load::load_embedded().expect("suite").cases.len();
+    let xml = junit_of(&dir);
+    assert_eq!(attr(&xml, "testsuite", "tests"), cases.to_string());
+    assert_eq!(attr(&xml, "testsuite", "failures"), "0", "{all}");
+    assert_eq!(attr(&xml, "testsuite", "errors"), "0", "{all}");
+    assert_eq!(xml.matches("<testcase ").count(), cases);
+    assert!(xml.contains("name=\"rfc7644-3.3-create-returns-201\""));
+    assert!(xml.contains("classname=\"RFC7644 §3.3\""));
+    assert!(xml.contains("<property name=\"level\" value=\"MUST\"/>"));
+    assert!(all.contains("scimspec: "), "closing line missing: {all}");
+    assert!(all.contains(" 0 failed;"), "{all}");
+}
+
+#[test]
+fn wrong_target_fails_the_right_cases_with_the_right_messages() {
+    let dir = TempDir::new("wrong");
+    let target = wrong_target();
+    let out = scimspec()
+        .args(["run", "--target", &target, "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    let xml = junit_of(&dir);
+
+    let case = |id: &str| -> String {
+        let start = xml
+            .find(&format!("<testcase name=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} in report"));
+        let end = xml[start..].find("</testcase>").map_or(xml.len(), |e| start + e);
+        xml[start..end].to_string()
+    };
+    let create = case("rfc7644-3.3-create-returns-201");
+    assert!(create.contains("<failure "), "{create}");
+    assert!(create.contains("RFC7644 §3.3"), "{create}");
+    assert!(create.contains("expected status 201, got 200"), "{create}");
+
+    let zero = case("rfc7644-3.4.2-no-match-returns-200-zero");
+    assert!(zero.contains("<failure "), "{zero}");
+    assert!(zero.contains("expected status 200, got 404"), "{zero}");
+    assert!(all.contains("rfc7644-3.3-create-returns-201"), "{all}");
+}
+
+#[test]
+fn secrets_never_appear_in_console_or_reports() {
+    let secret = format!("tok-{}", uuid::Uuid::new_v4().simple());
+    let dir = TempDir::new("secret");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(scimspec::server::spawn(scimspec::server::ServerConfig {
+            token: Some(secret.clone()),
+            ..Default::default()
+        }))
+        .expect("server");
+    let out = scimspec()
+        .args(["run", "--target", server.base_url(), "--junit"])
+        .arg(dir.join("junit.xml"))
+        .env("SCIMSPEC_TOKEN", &secret)
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    let xml = junit_of(&dir);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(xml.contains("Bearer [REDACTED]"), "transcripts show the header, masked");
+    assert!(!all.contains(&secret), "token leaked to the console");
+    assert!(!xml.contains(&secret), "token leaked to the JUnit report");
+    runtime.block_on(server.stop());
+}
+
+#[test]
+fn malformed_case_file_names_file_case_and_problem() {
+    let dir = TempDir::new("malformed");
+    let file = dir.join("bad.yaml");
+    std::fs::write(
+        &file,
+        "spec: RFC7644 §3.3\ncases:\n  - id: good-one\n    title: fine\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n  - id: broken-one\n    title: bad status\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n        expect: { status: 9001 }\n",
+    )
+    .expect("write case file");
+    let out = scimspec()
+        .args(["run", "--suites"])
+        .arg(&file)
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+}
+
+#[test]
+fn unreachable_target_exits_3() {
+    let out = scimspec()
+        .args(["run", "--target", "http://127.0.0.1:9/scim/v2", "--timeout", "5"])
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("unreachable"), "{all}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = scimspec()
+        .args(["run", "--target", "not a url"])
+        .output()
+        .expect("run scimspec");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = scimspec()
+        .args(["run", "--basic", "no-colon"])
+        .output()
+        .expect("run scimspec");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn list_and_filters_select_cases_by_name() {
+    let out = scimspec()
+        .args(["run", "--list", "create"])
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("rfc7644-3.3-create-returns-201: test"), "{all}");
+    assert!(!all.contains("discovery"), "{all}");
+}
