@@ -22,7 +22,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Writes `pub static FILES: &[(&str, &str)]` of (relative name, contents) to `OUT_DIR/target`.
-fn embed(dir: &Path, target: &str, name_of: fn(&Path) -> String, exts: &[&str]) -> std::io::Result<()> {
+fn embed(
+    dir: &Path,
+    target: &str,
+    name_of: fn(&Path) -> String,
+    exts: &[&str],
+) -> std::io::Result<()> {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files = Vec::new();
     if dir.is_dir() {
@@ -34,7 +39,12 @@ fn embed(dir: &Path, target: &str, name_of: fn(&Path) -> String, exts: &[&str]) 
     writeln!(out, "pub static FILES: &[(&str, &str)] = &[")?;
     for file in files {
         let rel = file.strip_prefix(dir).unwrap_or(&file);
-        writeln!(out, "    ({:?}, include_str!({:?})),", name_of(rel), file.to_string_lossy())?;
+        writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            name_of(rel),
+            file.to_string_lossy()
+        )?;
     }
     writeln!(out, "];")?;
     Ok(())

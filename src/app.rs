@@ -119,8 +119,8 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
 
     if args.list {
         let plan = plan::plan(&suite, &selection, &Capabilities::default());
-        let client = HttpClient::new(ClientOptions::new("http://127.0.0.1/"))
-            .map_err(AppError::Http)?;
+        let client =
+            HttpClient::new(ClientOptions::new("http://127.0.0.1/")).map_err(AppError::Http)?;
         run::execute(
             &plan,
             Arc::new(RunContext::new(client)),

@@ -34,10 +34,20 @@ pub struct TargetArgs {
     #[arg(long, env = "SCIMSPEC_TARGET")]
     pub target: Option<String>,
     /// Bearer token sent as `Authorization: Bearer …`.
-    #[arg(long, env = "SCIMSPEC_TOKEN", hide_env_values = true, conflicts_with = "basic")]
+    #[arg(
+        long,
+        env = "SCIMSPEC_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "basic"
+    )]
     pub token: Option<String>,
     /// HTTP Basic credentials as user:password.
-    #[arg(long, env = "SCIMSPEC_BASIC", hide_env_values = true, value_name = "USER:PASSWORD")]
+    #[arg(
+        long,
+        env = "SCIMSPEC_BASIC",
+        hide_env_values = true,
+        value_name = "USER:PASSWORD"
+    )]
     pub basic: Option<String>,
     /// Accept invalid TLS certificates (self-signed test servers).
     #[arg(long, env = "SCIMSPEC_INSECURE")]
@@ -46,7 +56,12 @@ pub struct TargetArgs {
     #[arg(long, env = "SCIMSPEC_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
     /// Per-request timeout in seconds.
-    #[arg(long, env = "SCIMSPEC_TIMEOUT", default_value_t = 30, value_name = "SECONDS")]
+    #[arg(
+        long,
+        env = "SCIMSPEC_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
     pub timeout: u64,
 }
 
@@ -55,7 +70,12 @@ pub struct RunArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Case files or directories to load instead of the embedded suite.
-    #[arg(long = "suites", env = "SCIMSPEC_SUITES", value_delimiter = ',', value_name = "PATH")]
+    #[arg(
+        long = "suites",
+        env = "SCIMSPEC_SUITES",
+        value_delimiter = ',',
+        value_name = "PATH"
+    )]
     pub suites: Vec<PathBuf>,
     /// Only cases with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
@@ -78,7 +98,12 @@ pub struct RunArgs {
     #[arg(long, short = 'j', env = "SCIMSPEC_JOBS", default_value_t = 8)]
     pub jobs: usize,
     /// Where the JUnit XML report goes.
-    #[arg(long, env = "SCIMSPEC_JUNIT", default_value = "reports/junit.xml", value_name = "PATH")]
+    #[arg(
+        long,
+        env = "SCIMSPEC_JUNIT",
+        default_value = "reports/junit.xml",
+        value_name = "PATH"
+    )]
     pub junit: PathBuf,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]

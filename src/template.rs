@@ -14,7 +14,9 @@ pub const REPEAT_INDEX: &str = "i";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TemplateError {
-    #[error("unknown variable '{{{{{0}}}}}' (not a built-in, a case variable or an earlier capture)")]
+    #[error(
+        "unknown variable '{{{{{0}}}}}' (not a built-in, a case variable or an earlier capture)"
+    )]
     Unknown(String),
     #[error("unclosed '{{{{' in \"{0}\"")]
     Unclosed(String),
@@ -193,7 +195,11 @@ mod tests {
     #[test]
     fn lists_variables() {
         let mut out = Vec::new();
-        variables_in_value(&json!({"a": "{{x}}-{{y}}", "{{z}}": [1, "{{w}}"]}), &mut out).unwrap();
+        variables_in_value(
+            &json!({"a": "{{x}}-{{y}}", "{{z}}": [1, "{{w}}"]}),
+            &mut out,
+        )
+        .unwrap();
         out.sort();
         assert_eq!(out, vec!["w", "x", "y", "z"]);
     }

@@ -57,7 +57,9 @@ fn wrong_target_fails_the_right_cases_with_the_right_messages() {
         let start = xml
             .find(&format!("<testcase name=\"{id}\""))
             .unwrap_or_else(|| panic!("{id} in report"));
-        let end = xml[start..].find("</testcase>").map_or(xml.len(), |e| start + e);
+        let end = xml[start..]
+            .find("</testcase>")
+            .map_or(xml.len(), |e| start + e);
         xml[start..end].to_string()
     };
     let create = case("rfc7644-3.3-create-returns-201");
@@ -91,7 +93,10 @@ fn secrets_never_appear_in_console_or_reports() {
     let all = text(&out);
     let xml = junit_of(&dir);
     assert_eq!(out.status.code(), Some(0), "{all}");
-    assert!(xml.contains("Bearer [REDACTED]"), "transcripts show the header, masked");
+    assert!(
+        xml.contains("Bearer [REDACTED]"),
+        "transcripts show the header, masked"
+    );
     assert!(!all.contains(&secret), "token leaked to the console");
     assert!(!xml.contains(&secret), "token leaked to the JUnit report");
     runtime.block_on(server.stop());
@@ -113,14 +118,23 @@ fn malformed_case_file_names_file_case_and_problem() {
         .expect("run scimspec");
     let all = text(&out);
     assert_eq!(out.status.code(), Some(2), "{all}");
-    assert!(all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"), "{all}");
+    assert!(
+        all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"),
+        "{all}"
+    );
     assert!(!all.contains("panicked"), "{all}");
 }
 
 #[test]
 fn unreachable_target_exits_3() {
     let out = scimspec()
-        .args(["run", "--target", "http://127.0.0.1:9/scim/v2", "--timeout", "5"])
+        .args([
+            "run",
+            "--target",
+            "http://127.0.0.1:9/scim/v2",
+            "--timeout",
+            "5",
+        ])
         .output()
         .expect("run scimspec");
     let all = text(&out);
@@ -150,6 +164,9 @@ fn list_and_filters_select_cases_by_name() {
         .expect("run scimspec");
     let all = text(&out);
     assert_eq!(out.status.code(), Some(0), "{all}");
-    assert!(all.contains("rfc7644-3.3-create-returns-201: test"), "{all}");
+    assert!(
+        all.contains("rfc7644-3.3-create-returns-201: test"),
+        "{all}"
+    );
     assert!(!all.contains("discovery"), "{all}");
 }

@@ -67,7 +67,10 @@ fn render(table: &BTreeMap<&'static str, (&'static str, Vec<String>)>, cases: us
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        out.push_str(&format!("| `{name}` | {} | {by} |\n", rule.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{name}` | {} | {by} |\n",
+            rule.replace('|', "\\|")
+        ));
     }
     out
 }
@@ -85,9 +88,19 @@ fn every_case_passes_without_faults_and_every_fault_is_caught() {
     let broken: Vec<String> = clean
         .iter()
         .filter(|(_, r)| !matches!(r.outcome, Outcome::Pass | Outcome::Skip))
-        .map(|(id, r)| format!("{id}: {} — {}", r.outcome, r.message.clone().unwrap_or_default()))
+        .map(|(id, r)| {
+            format!(
+                "{id}: {} — {}",
+                r.outcome,
+                r.message.clone().unwrap_or_default()
+            )
+        })
         .collect();
-    assert!(broken.is_empty(), "cases not passing on the reference server:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "cases not passing on the reference server:\n{}",
+        broken.join("\n")
+    );
 
     let mut table = BTreeMap::new();
     for fault in Fault::all() {

@@ -163,7 +163,10 @@ impl HttpClient {
         }
         if let Some(path) = &options.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
-                HttpError::Config(format!("cannot read CA certificate {}: {e}", path.display()))
+                HttpError::Config(format!(
+                    "cannot read CA certificate {}: {e}",
+                    path.display()
+                ))
             })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
                 HttpError::Config(format!("{} is not a PEM certificate: {e}", path.display()))
@@ -328,10 +331,7 @@ mod tests {
     fn encodes_queries_with_percent_twenty() {
         let client = HttpClient::new(ClientOptions::new("http://h/scim/v2/")).unwrap();
         assert_eq!(
-            client.url_for(
-                "/Users",
-                &[("filter".into(), "userName eq \"a b\"".into())]
-            ),
+            client.url_for("/Users", &[("filter".into(), "userName eq \"a b\"".into())]),
             "http://h/scim/v2/Users?filter=userName%20eq%20%22a%20b%22"
         );
     }

@@ -54,11 +54,7 @@ fn shown_body(body: &str) -> String {
         while !pretty.is_char_boundary(cut) {
             cut -= 1;
         }
-        format!(
-            "{}\n… ({} more bytes)",
-            &pretty[..cut],
-            pretty.len() - cut
-        )
+        format!("{}\n… ({} more bytes)", &pretty[..cut], pretty.len() - cut)
     } else {
         pretty
     }
@@ -79,12 +75,7 @@ impl Exchange {
             }
         }
         let res = &self.response;
-        let _ = writeln!(
-            out,
-            "< {} ({} ms)",
-            res.status,
-            self.elapsed.as_millis()
-        );
+        let _ = writeln!(out, "< {} ({} ms)", res.status, self.elapsed.as_millis());
         for (name, value) in &res.headers {
             let _ = writeln!(out, "< {name}: {}", redactor.header_value(name, value));
         }

@@ -60,7 +60,12 @@ fn check_case(case: &Case) -> Vec<String> {
         known.extend(step.capture.keys().cloned());
     }
     for (index, request) in case.cleanup.iter().enumerate() {
-        check_request(request, &known, &format!("cleanup {}", index + 1), &mut problems);
+        check_request(
+            request,
+            &known,
+            &format!("cleanup {}", index + 1),
+            &mut problems,
+        );
     }
     problems
 }
@@ -91,9 +96,16 @@ fn check_expect(expect: &Expect, known: &BTreeSet<String>, at: &str, out: &mut V
 }
 
 fn check_matcher(m: &Matcher, known: &BTreeSet<String>, at: &str, out: &mut Vec<String>) {
-    for value in [&m.equals, &m.not_equals, &m.contains, &m.not_contains, &m.gte, &m.lte]
-        .into_iter()
-        .flatten()
+    for value in [
+        &m.equals,
+        &m.not_equals,
+        &m.contains,
+        &m.not_contains,
+        &m.gte,
+        &m.lte,
+    ]
+    .into_iter()
+    .flatten()
     {
         unknown_in_value(value, known, at, out);
     }

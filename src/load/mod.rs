@@ -90,10 +90,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     for entry in entries {
         if entry.is_dir() {
             collect(&entry, out)?;
-        } else if entry
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml")
-        {
+        } else if entry.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(entry);
         }
     }
@@ -101,7 +98,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 }
 
 /// Loads case files given as (name, text) pairs. All problems of all files are reported at once.
-pub fn load_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Suite, LoadError> {
+pub fn load_sources(
+    sources: impl IntoIterator<Item = (String, String)>,
+) -> Result<Suite, LoadError> {
     let validator = case_validator()?;
     let mut cases = Vec::new();
     let mut errors = Vec::new();
@@ -153,8 +152,13 @@ fn parse_file(
         return Err(schema_errors);
     }
 
-    let file: CaseFile = serde_json::from_value(value)
-        .map_err(|e| vec![error(None, None, format!("does not fit the case model: {e}"))])?;
+    let file: CaseFile = serde_json::from_value(value).map_err(|e| {
+        vec![error(
+            None,
+            None,
+            format!("does not fit the case model: {e}"),
+        )]
+    })?;
     let cases = file
         .cases
         .into_iter()
@@ -226,13 +230,14 @@ fn case_of_pointer(file: &Value, pointer: &str) -> (Option<String>, String) {
 
 /// The 1-based line of `id: <id>` in the file text.
 fn line_of_case(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let line = line.trim_start().trim_start_matches('-').trim_start();
-        line.strip_prefix("id:")
-            .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
-            == Some(id)
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches('-').trim_start();
+            line.strip_prefix("id:")
+                .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
+                == Some(id)
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -270,12 +275,17 @@ cases:
     fn names_file_line_case_and_problem() {
         let text = GOOD.replace("status: 201", "status: 9001");
         let err = load_one(&text).unwrap_err().to_string();
-        assert!(err.contains("suites/x.yaml:4: case 'create-201': at /steps/0/expect/status"), "{err}");
+        assert!(
+            err.contains("suites/x.yaml:4: case 'create-201': at /steps/0/expect/status"),
+            "{err}"
+        );
     }
 
     #[test]
     fn reports_yaml_syntax_with_line() {
-        let err = load_one("cases:\n  - id: a\n    title: [unclosed\n").unwrap_err().to_string();
+        let err = load_one("cases:\n  - id: a\n    title: [unclosed\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("suites/x.yaml:"), "{err}");
         assert!(err.contains("not valid YAML"), "{err}");
     }

@@ -19,7 +19,11 @@ pub struct Discovery {
     pub notes: Vec<String>,
 }
 
-async fn fetch(client: &HttpClient, path: &str, notes: &mut Vec<String>) -> Result<Option<Value>, HttpError> {
+async fn fetch(
+    client: &HttpClient,
+    path: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<Value>, HttpError> {
     let exchange = client.send(&OutgoingRequest::get(path)).await?;
     let status = exchange.response.status;
     match (status, exchange.response.json) {
@@ -32,7 +36,9 @@ async fn fetch(client: &HttpClient, path: &str, notes: &mut Vec<String>) -> Resu
             Ok(None)
         }
         (status, _) => {
-            notes.push(format!("{path}: {status}; what it would advertise is unknown"));
+            notes.push(format!(
+                "{path}: {status}; what it would advertise is unknown"
+            ));
             Ok(None)
         }
     }
@@ -119,9 +125,8 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
                 .get("schemaExtensions")
                 .and_then(Value::as_array)
                 .is_some_and(|exts| {
-                    exts.iter().any(|e| {
-                        e.get("schema").and_then(Value::as_str) == Some(ENTERPRISE)
-                    })
+                    exts.iter()
+                        .any(|e| e.get("schema").and_then(Value::as_str) == Some(ENTERPRISE))
                 });
             caps.set(
                 Capability::EnterpriseUser,

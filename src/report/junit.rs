@@ -123,7 +123,11 @@ fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult) -> XmlResult {
             &[("message", &message), ("type", case.level.as_str())],
             &detail,
         )?,
-        Outcome::Error => xml.element("error", &[("message", &message), ("type", "error")], &detail)?,
+        Outcome::Error => xml.element(
+            "error",
+            &[("message", &message), ("type", "error")],
+            &detail,
+        )?,
         Outcome::Skip => xml.empty("skipped", &[("message", &message)])?,
         Outcome::Pass | Outcome::Warn => {}
     }
@@ -169,8 +173,14 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
     let mut props = vec![
         ("target".to_string(), report.target.clone()),
         ("run".to_string(), report.run_id.clone()),
-        ("scimspec.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        ("warned".to_string(), report.count(Outcome::Warn).to_string()),
+        (
+            "scimspec.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        (
+            "warned".to_string(),
+            report.count(Outcome::Warn).to_string(),
+        ),
     ];
     for (cap, supported, evidence) in report.discovery.capabilities.iter() {
         props.push((

@@ -116,10 +116,7 @@ impl CaseRun<'_> {
             return Ok(());
         }
         let (outcome, prefix) = if step.setup {
-            (
-                Outcome::Error,
-                format!("precondition {label} did not hold"),
-            )
+            (Outcome::Error, format!("precondition {label} did not hold"))
         } else {
             (
                 Outcome::for_broken(self.case.level),
@@ -196,7 +193,9 @@ impl CaseRun<'_> {
                 self.transcript.push_str(&format!(
                     "--- {label}\n> {} {}\n! {}\n",
                     outgoing.method,
-                    self.ctx.redactor.redact(&self.ctx.client.url_for(&outgoing.path, &outgoing.query)),
+                    self.ctx
+                        .redactor
+                        .redact(&self.ctx.client.url_for(&outgoing.path, &outgoing.query)),
                     self.ctx.redactor.redact(&e.to_string())
                 ));
             }
@@ -212,9 +211,14 @@ impl CaseRun<'_> {
         let url = req.url.split('?').next().unwrap_or(&req.url).to_string();
         match req.method.as_str() {
             "POST" if res.status == 201 => {
-                if let Some(id) = res.json.as_ref().and_then(|j| j.get("id")).and_then(Value::as_str)
+                if let Some(id) = res
+                    .json
+                    .as_ref()
+                    .and_then(|j| j.get("id"))
+                    .and_then(Value::as_str)
                 {
-                    self.created.push(format!("{}/{id}", url.trim_end_matches('/')));
+                    self.created
+                        .push(format!("{}/{id}", url.trim_end_matches('/')));
                 }
             }
             "POST" if url.ends_with("/Bulk") => {

@@ -46,9 +46,15 @@ pub fn evaluate(
     }
     for (name, matcher) in &expect.headers {
         let value = response.header(name).map(|v| Value::String(v.to_string()));
-        out.extend(check(matcher, value.as_ref(), &format!("header {name}"), vars)?);
+        out.extend(check(
+            matcher,
+            value.as_ref(),
+            &format!("header {name}"),
+            vars,
+        )?);
     }
-    let needs_json = expect.json == Some(true) || !expect.body.is_empty() || expect.schema.is_some();
+    let needs_json =
+        expect.json == Some(true) || !expect.body.is_empty() || expect.schema.is_some();
     if needs_json && response.json.is_none() {
         out.push(format!(
             "expected a JSON body, got {}",
@@ -63,7 +69,11 @@ pub fn evaluate(
     if let Some(body) = &response.json {
         for (ptr, matcher) in &expect.body {
             for (at, value) in pointer::resolve(body, ptr) {
-                let at = if at.is_empty() { "body".to_string() } else { at };
+                let at = if at.is_empty() {
+                    "body".to_string()
+                } else {
+                    at
+                };
                 out.extend(check(matcher, value, &at, vars)?);
             }
         }

@@ -41,8 +41,7 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| pointer::get_key(y, k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
@@ -56,9 +55,9 @@ pub fn subset_match(expected: &Value, actual: &Value) -> bool {
         (Value::Object(e), Value::Object(a)) => e
             .iter()
             .all(|(k, v)| pointer::get_key(a, k).is_some_and(|w| subset_match(v, w))),
-        (Value::Array(e), Value::Array(a)) => e
-            .iter()
-            .all(|ev| a.iter().any(|av| subset_match(ev, av))),
+        (Value::Array(e), Value::Array(a)) => {
+            e.iter().all(|ev| a.iter().any(|av| subset_match(ev, av)))
+        }
         _ => json_eq(expected, actual),
     }
 }
@@ -131,7 +130,9 @@ pub fn check(
     if let Some(unexpected) = &matcher.not_equals {
         let unexpected = vars.render_value(unexpected)?;
         if actual.is_some_and(|a| json_eq(&unexpected, a)) {
-            out.push(format!("{what}: expected anything but {unexpected}, got it"));
+            out.push(format!(
+                "{what}: expected anything but {unexpected}, got it"
+            ));
         }
     }
     if let Some(options) = &matcher.one_of {
@@ -172,23 +173,34 @@ pub fn check(
     if let Some(needle) = &matcher.not_contains {
         let needle = vars.render_value(needle)?;
         if actual.is_some_and(|a| contains(a, &needle)) {
-            out.push(format!("{what}: expected not to contain {needle}, got {got}"));
+            out.push(format!(
+                "{what}: expected not to contain {needle}, got {got}"
+            ));
         }
     }
     let len = actual.and_then(length);
     if let Some(want) = matcher.length {
         if len != Some(want) {
-            out.push(format!("{what}: expected length {want}, got {}", len_text(len, &got)));
+            out.push(format!(
+                "{what}: expected length {want}, got {}",
+                len_text(len, &got)
+            ));
         }
     }
     if let Some(min) = matcher.min_length {
-        if !len.is_some_and(|l| l >= min) {
-            out.push(format!("{what}: expected length ≥ {min}, got {}", len_text(len, &got)));
+        if len.is_none_or(|l| l < min) {
+            out.push(format!(
+                "{what}: expected length ≥ {min}, got {}",
+                len_text(len, &got)
+            ));
         }
     }
     if let Some(max) = matcher.max_length {
-        if !len.is_some_and(|l| l <= max) {
-            out.push(format!("{what}: expected length ≤ {max}, got {}", len_text(len, &got)));
+        if len.is_none_or(|l| l > max) {
+            out.push(format!(
+                "{what}: expected length ≤ {max}, got {}",
+                len_text(len, &got)
+            ));
         }
     }
     if let Some(kind) = matcher.kind {
@@ -288,14 +300,20 @@ fn sort_key(resource: &Value, by: &str) -> Option<Value> {
             .iter()
             .find(|i| i.get("primary") == Some(&Value::Bool(true)))
             .or_else(|| items.first())?;
-        return chosen.get("value").cloned().or_else(|| Some(chosen.clone()));
+        return chosen
+            .get("value")
+            .cloned()
+            .or_else(|| Some(chosen.clone()));
     }
     (!current.is_null()).then_some(current)
 }
 
 fn check_sorted(sort: &SortCheck, actual: Option<&Value>, what: &str) -> Option<String> {
     let Some(Value::Array(items)) = actual else {
-        return Some(format!("{what}: expected an array to be sorted, got {}", show(actual)));
+        return Some(format!(
+            "{what}: expected an array to be sorted, got {}",
+            show(actual)
+        ));
     };
     let keys: Vec<Option<Value>> = items.iter().map(|r| sort_key(r, &sort.by)).collect();
     let order = sort.order.unwrap_or_default();
@@ -359,7 +377,10 @@ mod tests {
             vec!["/v: expected \"Bob\", got \"bob\""]
         );
         assert!(run("{equals_ci: '{{x}}'}", Some(json!("bOB"))).is_empty());
-        assert_eq!(run("{present: true}", None), vec!["/v: expected a value, got absent"]);
+        assert_eq!(
+            run("{present: true}", None),
+            vec!["/v: expected a value, got absent"]
+        );
         assert!(run("{present: false}", Some(Value::Null)).is_empty());
         assert_eq!(run("{type: integer}", Some(json!("1"))).len(), 1);
         assert!(run("{type: number}", Some(json!(1))).is_empty());
@@ -369,9 +390,16 @@ mod tests {
     fn containment_and_lengths() {
         let emails = json!([{"type": "work", "value": "a@x"}, {"type": "home", "value": "b@x"}]);
         assert!(run("{contains: {type: work}}", Some(emails.clone())).is_empty());
-        assert_eq!(run("{contains: {type: other}}", Some(emails.clone())).len(), 1);
+        assert_eq!(
+            run("{contains: {type: other}}", Some(emails.clone())).len(),
+            1
+        );
         assert!(run("{length: 2, min_length: 1, max_length: 2}", Some(emails)).is_empty());
-        assert!(run("{contains: scim+json}", Some(json!("application/scim+json"))).is_empty());
+        assert!(run(
+            "{contains: scim+json}",
+            Some(json!("application/scim+json"))
+        )
+        .is_empty());
         assert!(run("{regex: '^W/\"'}", Some(json!("W/\"1\""))).is_empty());
     }
 
@@ -380,7 +408,11 @@ mod tests {
         let list = json!([{"name": {"familyName": "a"}}, {"name": {"familyName": "B"}}, {}]);
         assert!(run("{sorted: {by: name.familyName}}", Some(list.clone())).is_empty());
         assert_eq!(
-            run("{sorted: {by: name.familyName, order: descending}}", Some(list)).len(),
+            run(
+                "{sorted: {by: name.familyName, order: descending}}",
+                Some(list)
+            )
+            .len(),
             1
         );
     }

@@ -52,7 +52,10 @@ pub fn resolve<'a>(root: &'a Value, pointer: &str) -> Vec<(String, Option<&'a Va
 
 /// The single value a pointer names (the first, if it has `*` segments).
 pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    resolve(root, pointer).into_iter().next().and_then(|(_, v)| v)
+    resolve(root, pointer)
+        .into_iter()
+        .next()
+        .and_then(|(_, v)| v)
 }
 
 #[cfg(test)]

@@ -45,7 +45,9 @@ pub fn validate(name: &str, body: Option<&Value>) -> Vec<String> {
         Err(e) => return vec![format!("resource schema {name} does not compile: {e}")],
     };
     let Some(body) = body else {
-        return vec![format!("body: expected a JSON document valid against {name}, got none")];
+        return vec![format!(
+            "body: expected a JSON document valid against {name}, got none"
+        )];
     };
     validator
         .iter_errors(body)

@@ -90,7 +90,9 @@ pub fn execute(
         list: options.list,
         test_threads: Some(options.jobs.max(1)),
         quiet: options.quiet,
-        color: options.no_color.then_some(libtest_mimic::ColorSetting::Never),
+        color: options
+            .no_color
+            .then_some(libtest_mimic::ColorSetting::Never),
         ..Arguments::default()
     };
     let _conclusion = libtest_mimic::run(&args, trials);

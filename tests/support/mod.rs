@@ -82,7 +82,10 @@ pub fn serve_router(router: Router, base_path: &str) -> String {
 
 fn scim(status: StatusCode, body: serde_json::Value) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert("content-type", "application/scim+json".parse().expect("header"));
+    headers.insert(
+        "content-type",
+        "application/scim+json".parse().expect("header"),
+    );
     (status, headers, body.to_string()).into_response()
 }
 
