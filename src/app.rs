@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::baseline::{self, Baseline, BaselineError};
 use crate::cli::{RunArgs, TargetArgs};
 use crate::http::{ClientOptions, Credentials, HttpClient, HttpError};
 use crate::load::{self, LoadError, Suite};
@@ -29,6 +30,8 @@ pub enum AppError {
     Server(String),
     #[error(transparent)]
     Junit(#[from] junit::JunitError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -110,6 +113,7 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         validate_target(url)?;
     }
     let mut credentials = credentials(&args.target)?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -180,18 +184,32 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         .into_iter()
         .map(|(i, r)| (plan.cases[i].case.clone(), r))
         .collect();
-    let report = RunReport {
+    let mut report = RunReport {
         target: base_url,
         run_id,
         discovery,
         results,
         duration: started.elapsed(),
+        known_deviations: Default::default(),
     };
+    let comparison = baseline.as_ref().map(|b| {
+        let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
+        let cmp = baseline::compare(b, &report.results, &ids);
+        for id in &cmp.expected {
+            if let Some(entry) = b.cases.get(id) {
+                report.known_deviations.insert(id.clone(), entry.reason.clone());
+            }
+        }
+        cmp
+    });
     junit::write(&report, &args.junit)?;
     print!(
         "{}",
         report::summary::render(&report, Some(&args.junit.display().to_string()))
     );
+    if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &args.baseline) {
+        print!("{}", report::summary::render_baseline(cmp, &b.target, &path.display().to_string()));
+    }
 
     let ran = report
         .results
@@ -202,6 +220,12 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         RunStatus::Unreachable
     } else if ran == 0 {
         RunStatus::NothingRan
+    } else if let Some(cmp) = &comparison {
+        if cmp.is_clean() {
+            RunStatus::Passed
+        } else {
+            RunStatus::Failed
+        }
     } else if report.count(Outcome::Fail) + report.count(Outcome::Error) > 0 {
         RunStatus::Failed
     } else {

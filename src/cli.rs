@@ -105,6 +105,9 @@ pub struct RunArgs {
         value_name = "PATH"
     )]
     pub junit: PathBuf,
+    /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
+    #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,

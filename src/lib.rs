@@ -8,6 +8,7 @@
 //! by the server and the runner; [`app`] wires the stages for the command line.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod http;
 pub mod load;

@@ -85,7 +85,7 @@ fn secs(d: std::time::Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
 }
 
-fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult) -> XmlResult {
+fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&String>) -> XmlResult {
     let time = secs(result.duration);
     let section = case.section().to_string();
     let file = case.origin.file.clone();
@@ -109,6 +109,9 @@ fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult) -> XmlResult {
     }
     if !case.tags.is_empty() {
         props.push(("tags".to_string(), case.tags.join(",")));
+    }
+    if let Some(reason) = known {
+        props.push(("known-deviation".to_string(), reason.clone()));
     }
     xml.properties(&props)?;
     let message = result.message.clone().unwrap_or_default();
@@ -193,7 +196,7 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {
-        testcase(&mut xml, case, result)?;
+        testcase(&mut xml, case, result, report.known_deviations.get(&case.id))?;
     }
     xml.end("testsuite")?;
     xml.end("testsuites")?;

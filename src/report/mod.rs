@@ -20,6 +20,8 @@ pub struct RunReport {
     /// Each executed (or skipped) case with its result, in plan order.
     pub results: Vec<(Case, CaseResult)>,
     pub duration: Duration,
+    /// Cases that ended as their baseline entry says: case id → the recorded reason.
+    pub known_deviations: BTreeMap<String, String>,
 }
 
 impl RunReport {

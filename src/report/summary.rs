@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::RunReport;
+use crate::baseline::Comparison;
 use crate::run::Outcome;
 
 pub fn render(report: &RunReport, junit_path: Option<&str>) -> String {
@@ -56,6 +57,23 @@ pub fn render(report: &RunReport, junit_path: Option<&str>) -> String {
     );
     if let Some(path) = junit_path {
         let _ = writeln!(out, "JUnit report: {path}");
+    }
+    out
+}
+
+/// How the run compares with its baseline of known deviations.
+pub fn render_baseline(cmp: &Comparison, target: &str, path: &str) -> String {
+    let mut out = format!(
+        "baseline {path} ({target}): {} known deviations reproduced; {} unexpected; {} stale\n",
+        cmp.expected.len(),
+        cmp.unexpected.len(),
+        cmp.stale.len()
+    );
+    for id in &cmp.unexpected {
+        let _ = writeln!(out, "    unexpected: {id}");
+    }
+    for (id, why) in &cmp.stale {
+        let _ = writeln!(out, "    stale: {id} — {why}; update the baseline");
     }
     out
 }
