@@ -10,6 +10,7 @@
 pub mod app;
 pub mod baseline;
 pub mod cli;
+pub mod harness;
 pub mod http;
 pub mod load;
 pub mod plan;
