@@ -24,7 +24,7 @@ for _ in range(100):
         time.sleep(0.1)
 sys.exit("scim2-server did not start")
 PY
-SCIMSPEC_TOKEN="$token" cargo run --quiet --release -- run \
+SCIMSPEC_TOKEN="$token" cargo run --quiet -- run \
   --target "http://127.0.0.1:$port/v2" \
   --baseline baselines/scim2-server.yaml \
   --junit target/scim2-server-junit.xml --quiet
