@@ -197,7 +197,9 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         let cmp = baseline::compare(b, &report.results, &ids);
         for id in &cmp.expected {
             if let Some(entry) = b.cases.get(id) {
-                report.known_deviations.insert(id.clone(), entry.reason.clone());
+                report
+                    .known_deviations
+                    .insert(id.clone(), entry.reason.clone());
             }
         }
         cmp
@@ -208,7 +210,10 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         report::summary::render(&report, Some(&args.junit.display().to_string()))
     );
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &args.baseline) {
-        print!("{}", report::summary::render_baseline(cmp, &b.target, &path.display().to_string()));
+        print!(
+            "{}",
+            report::summary::render_baseline(cmp, &b.target, &path.display().to_string())
+        );
     }
 
     let ran = report

@@ -164,6 +164,9 @@ pub struct Step {
     pub name: Option<String>,
     #[serde(default)]
     pub setup: bool,
+    /// When its expectations fail, the case does not apply to the target: it is skipped.
+    #[serde(default)]
+    pub assume: bool,
     #[serde(default)]
     pub repeat: Option<u32>,
     pub request: Request,

@@ -196,7 +196,12 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {
-        testcase(&mut xml, case, result, report.known_deviations.get(&case.id))?;
+        testcase(
+            &mut xml,
+            case,
+            result,
+            report.known_deviations.get(&case.id),
+        )?;
     }
     xml.end("testsuite")?;
     xml.end("testsuites")?;
