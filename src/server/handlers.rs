@@ -294,8 +294,17 @@ pub async fn schema(Path(id): Path<String>, headers: HeaderMap) -> Result<Respon
     discovery::schema_by_id(&id, &base_url(&headers))
 }
 
-pub async fn bulk(State(_state): State<AppState>) -> ScimError {
-    bulk::not_supported()
+pub async fn bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    bulk::check_payload_size(body.len())?;
+    let cfg = state.config();
+    let body = json_body(&headers, &body, cfg)?;
+    let base = base_url(&headers);
+    let answer = bulk::run(&state, &Ctx { cfg, base: &base }, &body)?;
+    Ok(respond::json(StatusCode::OK, &answer))
 }
 
 /// `/Me` (RFC 7644 §3.11) is not supported: 501.

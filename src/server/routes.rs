@@ -1,11 +1,16 @@
 //! The route table under `/scim/v2` and the middleware stack.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 
 use super::handlers as h;
 use super::state::AppState;
 use super::BASE_PATH;
+
+/// Bodies up to this size reach the bulk handler, which answers 413 with the advertised
+/// `maxPayloadSize` above 1 MiB; larger ones get the framework's 413.
+const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Builds the router for `state`.
 pub fn build(state: AppState) -> Router {
@@ -16,7 +21,10 @@ pub fn build(state: AppState) -> Router {
         .route("/Schemas", get(h::schemas))
         .route("/Schemas/{id}", get(h::schema))
         .route("/.search", post(h::search_all))
-        .route("/Bulk", post(h::bulk))
+        .route(
+            "/Bulk",
+            post(h::bulk).layer(DefaultBodyLimit::max(BULK_BODY_LIMIT)),
+        )
         .route("/Me", axum::routing::any(h::me))
         .route("/Me/{*rest}", axum::routing::any(h::me))
         .route("/{segment}", get(h::list).post(h::create))
