@@ -13,6 +13,15 @@ impl Filter {
         self.check(schema, None)
     }
 
+    /// Validates a `valFilter` whose names are sub-attributes of `attr` (a PATCH value path).
+    pub fn validate_value_filter(
+        &self,
+        schema: &ResourceSchema,
+        attr: &AttributeDef,
+    ) -> Result<(), FilterError> {
+        self.check(schema, Some(attr))
+    }
+
     fn check(
         &self,
         schema: &ResourceSchema,
