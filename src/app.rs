@@ -9,9 +9,11 @@ use thiserror::Error;
 
 use crate::baseline::{self, Baseline, BaselineError};
 use crate::cli::{RunArgs, TargetArgs};
+use crate::config::{self, ConfigError};
 use crate::http::{ClientOptions, Credentials, HttpClient, HttpError};
 use crate::load::{self, LoadError, Suite};
 use crate::plan::{self, Capabilities, Discovery, Selection};
+use crate::profile::{self, Profile, ProfileError};
 use crate::report::{self, junit, RunReport};
 use crate::run::{self, ExecuteOptions, Outcome, RunContext};
 use crate::server;
@@ -34,6 +36,10 @@ pub enum AppError {
     Baseline(#[from] BaselineError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
 }
 
 /// How a run ended, for the exit code.
@@ -51,20 +57,14 @@ pub enum RunStatus {
     Listed,
 }
 
+/// The credentials given by flags or `SCIMSPEC_*` variables (bearer, Basic or OAuth 2).
 pub fn credentials(target: &TargetArgs) -> Result<Credentials, AppError> {
-    match (&target.token, &target.basic) {
-        (Some(token), _) if !token.is_empty() => Ok(Credentials::Bearer(token.clone())),
-        (_, Some(basic)) => {
-            let (user, password) = basic.split_once(':').ok_or_else(|| {
-                AppError::Usage("--basic must be USER:PASSWORD (no ':' found)".into())
-            })?;
-            Ok(Credentials::Basic {
-                user: user.to_string(),
-                password: password.to_string(),
-            })
-        }
-        _ => Ok(Credentials::None),
-    }
+    Ok(config::flag_credentials(target)?.unwrap_or_default())
+}
+
+/// Loads the profile named on the command line or in the config file.
+pub fn load_profile(name: Option<&str>) -> Result<Option<Arc<Profile>>, AppError> {
+    Ok(name.map(profile::load).transpose()?.map(Arc::new))
 }
 
 fn load_suite(paths: &[PathBuf]) -> Result<Suite, LoadError> {
@@ -95,6 +95,9 @@ fn validate_target(url: &str) -> Result<(), AppError> {
 
 /// `scimspec run`.
 pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
+    let (args, target) = config::resolve_run(args)?;
+    let args = &args;
+    let profile = load_profile(target.profile.as_deref())?;
     let suite = load_suite(&args.suites)?;
     let selection = Selection {
         tags: args.tags.clone(),
@@ -109,10 +112,10 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         quiet: args.quiet,
         no_color: args.no_color,
     };
-    if let Some(url) = &args.target.target {
+    if let Some(url) = &target.url {
         validate_target(url)?;
     }
-    let mut credentials = credentials(&args.target)?;
+    let mut credentials = target.credentials.clone();
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -122,7 +125,12 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         .map_err(AppError::Runtime)?;
 
     if args.list {
-        let plan = plan::plan(&suite, &selection, &Capabilities::default());
+        let plan = plan::plan_for_profile(
+            &suite,
+            &selection,
+            &Capabilities::default(),
+            profile.as_deref(),
+        );
         let client =
             HttpClient::new(ClientOptions::new("http://127.0.0.1/")).map_err(AppError::Http)?;
         run::execute(
@@ -136,7 +144,7 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
 
     // No target: the embedded reference server, with a fresh token so authentication is tested too.
     let mut embedded = None;
-    let base_url = match &args.target.target {
+    let base_url = match &target.url {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => {
             let token = format!("scimspec-{}", uuid::Uuid::new_v4().simple());
@@ -157,9 +165,10 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
 
     let client = HttpClient::new(ClientOptions {
         credentials,
-        timeout: Duration::from_secs(args.target.timeout.max(1)),
-        insecure: args.target.insecure,
-        ca_cert: args.target.ca_cert.clone(),
+        timeout: Duration::from_secs(target.timeout.max(1)),
+        insecure: target.insecure,
+        ca_cert: target.ca_cert.clone(),
+        extra_headers: target.headers.clone(),
         ..ClientOptions::new(base_url.clone())
     })
     .map_err(AppError::Http)?;
@@ -170,8 +179,13 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         Err(e) if e.is_unreachable() => return Err(AppError::Unreachable(e.to_string())),
         Err(e) => return Err(AppError::Http(e)),
     };
-    let plan = plan::plan(&suite, &selection, &discovery.capabilities);
-    let ctx = Arc::new(RunContext::new(client));
+    let plan = plan::plan_for_profile(
+        &suite,
+        &selection,
+        &discovery.capabilities,
+        profile.as_deref(),
+    );
+    let ctx = Arc::new(RunContext::new(client).with_profile(profile.clone()));
     let run_id = ctx.run_id.clone();
     let execution = run::execute(&plan, ctx, runtime.handle().clone(), &options);
 
@@ -204,7 +218,24 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         }
         cmp
     });
-    junit::write(&report, &args.junit)?;
+    let suite_props: Vec<(String, String)> = profile
+        .iter()
+        .map(|p| ("profile".to_string(), p.name().to_string()))
+        .chain(
+            target
+                .name
+                .iter()
+                .map(|n| ("config.target".to_string(), n.clone())),
+        )
+        .collect();
+    junit::write_suites(
+        &[junit::SuiteInput {
+            name: "scimspec",
+            report: &report,
+            properties: &suite_props,
+        }],
+        &args.junit,
+    )?;
     print!(
         "{}",
         report::summary::render(&report, Some(&args.junit.display().to_string()))

@@ -26,11 +26,17 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate case files and print what they hold, without running anything.
     Check(CheckArgs),
+    /// Run the suite against every target of a config file at once and write a comparison
+    /// matrix (Markdown, HTML, JUnit with one testsuite per target).
+    Compare(CompareArgs),
+    /// List the shipped target profiles, or check and describe a profile file.
+    Profiles(ProfilesArgs),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// Base URL of the SCIM endpoint, e.g. https://host/scim/v2 (default: start the embedded server).
+    /// Base URL of the SCIM endpoint, e.g. https://host/scim/v2, or the name of a target of the
+    /// config file (default: start the embedded server).
     #[arg(long, env = "SCIMSPEC_TARGET")]
     pub target: Option<String>,
     /// Bearer token sent as `Authorization: Bearer …`.
@@ -49,6 +55,35 @@ pub struct TargetArgs {
         value_name = "USER:PASSWORD"
     )]
     pub basic: Option<String>,
+    /// Account domain for Basic credentials (xMatters style): replaces {domain} in the target URL.
+    #[arg(long, env = "SCIMSPEC_DOMAIN", requires = "basic")]
+    pub domain: Option<String>,
+    /// OAuth 2 token endpoint (client credentials grant); needs --client-id and --client-secret.
+    #[arg(
+        long,
+        env = "SCIMSPEC_TOKEN_URL",
+        value_name = "URL",
+        requires_all = ["client_id", "client_secret"],
+        conflicts_with_all = ["token", "basic"]
+    )]
+    pub token_url: Option<String>,
+    /// OAuth 2 client id.
+    #[arg(long, env = "SCIMSPEC_CLIENT_ID", requires = "token_url")]
+    pub client_id: Option<String>,
+    /// OAuth 2 client secret.
+    #[arg(
+        long,
+        env = "SCIMSPEC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "token_url"
+    )]
+    pub client_secret: Option<String>,
+    /// OAuth 2 scope to request.
+    #[arg(long, env = "SCIMSPEC_SCOPE", requires = "token_url")]
+    pub scope: Option<String>,
+    /// Extra header sent with every request, `Name: value` (repeatable; values are masked).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
     /// Accept invalid TLS certificates (self-signed test servers).
     #[arg(long, env = "SCIMSPEC_INSECURE")]
     pub insecure: bool,
@@ -108,6 +143,12 @@ pub struct RunArgs {
     /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
     #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+    /// Config file (TOML) describing targets; flags and SCIMSPEC_* variables override it.
+    #[arg(long, env = "SCIMSPEC_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Target profile: a shipped name (xmatters, alexishr, samanage, okta) or a .toml file.
+    #[arg(long, env = "SCIMSPEC_PROFILE", value_name = "NAME|PATH")]
+    pub profile: Option<String>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -139,6 +180,39 @@ pub struct ServeArgs {
     /// Reject non-RFC input that Entra sends (string booleans, capitalised ops, …).
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Config file (TOML) whose targets are compared.
+    #[arg(long, env = "SCIMSPEC_CONFIG", value_name = "PATH")]
+    pub config: PathBuf,
+    /// Compare only these targets of the config file (repeatable; default: all).
+    #[arg(long = "only", value_name = "TARGET")]
+    pub only: Vec<String>,
+    /// Directory for compare.md, compare.html and compare-junit.xml (default: reports).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only cases with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only cases under this spec section (repeatable).
+    #[arg(long = "section", value_name = "SECTION")]
+    pub sections: Vec<String>,
+    /// Run only cases whose id contains this text.
+    pub filter: Option<String>,
+    /// Match FILTER exactly rather than as a substring.
+    #[arg(long)]
+    pub exact: bool,
+    /// Skip cases whose id contains this text (repeatable).
+    #[arg(long = "skip", value_name = "TEXT")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProfilesArgs {
+    /// A profile name or .toml file to check and describe (default: list the shipped profiles).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,10 +10,13 @@
 pub mod app;
 pub mod baseline;
 pub mod cli;
+pub mod compare;
+pub mod config;
 pub mod harness;
 pub mod http;
 pub mod load;
 pub mod plan;
+pub mod profile;
 pub mod report;
 pub mod run;
 pub mod scim;

@@ -6,6 +6,7 @@ use clap::Parser;
 use scimspec::app::{self, AppError, RunStatus};
 use scimspec::cli::{Cli, Command, ServeArgs};
 use scimspec::server::{self, Fault, ServerConfig};
+use scimspec::{compare, profile};
 
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -85,6 +86,41 @@ fn main() -> ExitCode {
                 eprintln!("error: {e}");
                 ExitCode::from(EXIT_USAGE)
             }
+        },
+        Command::Compare(args) => match compare::compare(&args) {
+            Ok(result) => {
+                print!("{}", compare::summary(&result));
+                if result.clean() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(EXIT_FAILED)
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(exit_for(&e))
+            }
+        },
+        Command::Profiles(args) => match &args.profile {
+            None => {
+                for name in profile::shipped_names() {
+                    match profile::load(name) {
+                        Ok(p) => println!("{name:<10} {}", p.file.title),
+                        Err(e) => eprintln!("error: {e}"),
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Some(name) => match profile::load(name) {
+                Ok(p) => {
+                    print!("{}", p.describe());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            },
         },
         Command::Check(args) => match app::check(&args.paths) {
             Ok(suite) => {

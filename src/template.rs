@@ -7,8 +7,27 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use thiserror::Error;
 
-/// Built-in variables every case may use.
-pub const BUILTINS: &[&str] = &["uid", "run", "guid", "base"];
+/// Built-in variables every case may use: the run's identity, and test data that fits the
+/// target's profile (`src/profile/data.rs`; RFC defaults when no profile is given). A case
+/// using a `profile.*` variable the profile cannot provide is skipped by the planner.
+pub const BUILTINS: &[&str] = &[
+    "uid",
+    "run",
+    "guid",
+    "base",
+    "e164",
+    "e164_2",
+    "timezone",
+    "language",
+    "locale",
+    "profile.user_name",
+    "profile.work_email_type",
+    "profile.home_email_type",
+    "profile.work_phone_type",
+    "profile.home_phone_type",
+    "profile.role_type",
+    "profile.role",
+];
 /// Available inside a step with `repeat`.
 pub const REPEAT_INDEX: &str = "i";
 

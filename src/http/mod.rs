@@ -6,6 +6,6 @@ mod client;
 mod exchange;
 mod redact;
 
-pub use client::{ClientOptions, Credentials, HttpClient, HttpError, OutgoingRequest};
+pub use client::{ClientOptions, Credentials, HttpClient, HttpError, OAuth2, OutgoingRequest};
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};
 pub use redact::Redactor;

@@ -1,7 +1,11 @@
+use std::sync::{Arc, RwLock};
+
 /// Removes secrets (tokens, passwords, their Basic encodings) from anything shown to a user.
+/// Clones share their secrets, so a token fetched during the run (OAuth 2) is masked by every
+/// holder of the redactor.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    secrets: Vec<String>,
+    secrets: Arc<RwLock<Vec<String>>>,
 }
 
 pub const MASK: &str = "[REDACTED]";
@@ -14,17 +18,36 @@ impl Redactor {
     /// Adds a secret; values shorter than 4 characters are still masked when they appear
     /// as a whole header value, but not inside other text (that would mangle transcripts).
     pub fn add(&mut self, secret: impl Into<String>) {
+        self.learn(secret);
+    }
+
+    /// Adds a secret learnt during the run (shared with every clone).
+    pub fn learn(&self, secret: impl Into<String>) {
         let secret = secret.into();
-        if !secret.is_empty() && !self.secrets.contains(&secret) {
-            self.secrets.push(secret);
+        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
+        if !secret.is_empty() && !secrets.contains(&secret) {
+            secrets.push(secret);
             // Longest first, so a secret containing another is masked whole.
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    /// Learns every secret another redactor knows (for reports covering several targets).
+    pub fn absorb(&self, other: &Redactor) {
+        let theirs = other
+            .secrets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for secret in theirs {
+            self.learn(secret);
         }
     }
 
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for secret in &self.secrets {
+        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
+        for secret in secrets.iter() {
             if secret.len() >= 4 && out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), MASK);
             }
@@ -62,5 +85,13 @@ mod tests {
             "Bearer [REDACTED]"
         );
         assert_eq!(r.header_value("X-Echo", "s3cr3t-token"), "[REDACTED]");
+    }
+
+    #[test]
+    fn clones_share_secrets_learnt_later() {
+        let r = Redactor::new();
+        let clone = r.clone();
+        r.learn("fetched-token-123");
+        assert_eq!(clone.redact("a fetched-token-123 b"), "a [REDACTED] b");
     }
 }

@@ -8,6 +8,7 @@ pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
 
 use crate::load::{Case, Suite};
+use crate::profile::{usage, Profile};
 
 /// A case with the reason it will not run, if any.
 #[derive(Debug, Clone)]
@@ -68,13 +69,31 @@ fn section_matches(spec: &str, prefix: &str) -> bool {
 }
 
 pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -> Plan {
+    plan_for_profile(suite, selection, capabilities, None)
+}
+
+/// [`plan`] for a target with a profile: what the profile excludes (groups, the Enterprise User
+/// extension) counts as unsupported, and a case needing an attribute, value type or test data
+/// the profile excludes is skipped with the reason.
+pub fn plan_for_profile(
+    suite: &Suite,
+    selection: &Selection,
+    capabilities: &Capabilities,
+    profile: Option<&Profile>,
+) -> Plan {
+    let mut capabilities = capabilities.clone();
+    if let Some(p) = profile {
+        p.restrict(&mut capabilities);
+    }
     Plan {
         cases: suite
             .cases
             .iter()
             .filter(|c| selection.keeps(c))
             .map(|case| PlannedCase {
-                skip: capabilities.skip_reason(&case.requires),
+                skip: capabilities
+                    .skip_reason(&case.requires)
+                    .or_else(|| profile.and_then(|p| usage::skip_reason(p, case))),
                 case: case.clone(),
             })
             .collect(),

@@ -145,34 +145,38 @@ fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&Stri
     xml.end("testcase")
 }
 
-/// Renders the report as JUnit XML.
-pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
-    let mut xml = Xml {
-        writer: Writer::new_with_indent(Vec::new(), b' ', 2),
-    };
-    xml.writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+/// One `<testsuite>` of a JUnit file: a run against one target.
+#[derive(Debug, Clone, Copy)]
+pub struct SuiteInput<'a> {
+    /// The testsuite's name: `scimspec` for a run, the target's name in a comparison.
+    pub name: &'a str,
+    pub report: &'a RunReport,
+    /// Extra suite properties (e.g. the target's profile), after the standard ones.
+    pub properties: &'a [(String, String)],
+}
+
+/// Writes one `<testsuite>`: counts, the target, run id and discovered capabilities as
+/// properties, then one `<testcase>` per case.
+fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResult {
+    let report = input.report;
     let tests = report.results.len().to_string();
     let failures = report.count(Outcome::Fail).to_string();
     let errors = report.count(Outcome::Error).to_string();
     let skipped = report.count(Outcome::Skip).to_string();
     let time = secs(report.duration);
-    let timestamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-    let counts = [
-        ("tests", tests.as_str()),
-        ("failures", failures.as_str()),
-        ("errors", errors.as_str()),
-        ("skipped", skipped.as_str()),
-        ("time", time.as_str()),
-    ];
-    let mut attrs = vec![("name", "scimspec")];
-    attrs.extend(counts);
-    xml.start("testsuites", &attrs)?;
-    let mut attrs = vec![("name", "scimspec")];
-    attrs.extend(counts);
-    attrs.push(("timestamp", &timestamp));
-    attrs.push(("hostname", "scimspec"));
-    xml.start("testsuite", &attrs)?;
+    xml.start(
+        "testsuite",
+        &[
+            ("name", input.name),
+            ("tests", &tests),
+            ("failures", &failures),
+            ("errors", &errors),
+            ("skipped", &skipped),
+            ("time", &time),
+            ("timestamp", timestamp),
+            ("hostname", "scimspec"),
+        ],
+    )?;
     let mut props = vec![
         ("target".to_string(), report.target.clone()),
         ("run".to_string(), report.run_id.clone()),
@@ -185,6 +189,7 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
             report.count(Outcome::Warn).to_string(),
         ),
     ];
+    props.extend(input.properties.iter().cloned());
     for (cap, supported, evidence) in report.discovery.capabilities.iter() {
         props.push((
             format!("capability.{cap}"),
@@ -196,30 +201,89 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {
-        testcase(
-            &mut xml,
-            case,
-            result,
-            report.known_deviations.get(&case.id),
-        )?;
+        testcase(xml, case, result, report.known_deviations.get(&case.id))?;
     }
-    xml.end("testsuite")?;
+    xml.end("testsuite")
+}
+
+/// Renders runs as one JUnit file: `<testsuites>` holding one `<testsuite>` per run.
+pub fn render_suites(suites: &[SuiteInput<'_>]) -> std::io::Result<Vec<u8>> {
+    let mut xml = Xml {
+        writer: Writer::new_with_indent(Vec::new(), b' ', 2),
+    };
+    xml.writer
+        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let sum = |o: Outcome| -> String {
+        suites
+            .iter()
+            .map(|s| s.report.count(o))
+            .sum::<usize>()
+            .to_string()
+    };
+    let tests = suites
+        .iter()
+        .map(|s| s.report.results.len())
+        .sum::<usize>()
+        .to_string();
+    let time = secs(
+        suites
+            .iter()
+            .map(|s| s.report.duration)
+            .max()
+            .unwrap_or_default(),
+    );
+    let timestamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    xml.start(
+        "testsuites",
+        &[
+            ("name", "scimspec"),
+            ("tests", &tests),
+            ("failures", &sum(Outcome::Fail)),
+            ("errors", &sum(Outcome::Error)),
+            ("skipped", &sum(Outcome::Skip)),
+            ("time", &time),
+        ],
+    )?;
+    for input in suites {
+        testsuite(&mut xml, input, &timestamp)?;
+    }
     xml.end("testsuites")?;
     let mut bytes = xml.writer.into_inner();
     bytes.push(b'\n');
     Ok(bytes)
 }
 
-/// Writes the report to `path`, creating parent directories.
-pub fn write(report: &RunReport, path: &Path) -> Result<(), JunitError> {
+/// Renders the report as JUnit XML.
+pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
+    render_suites(&[SuiteInput {
+        name: "scimspec",
+        report,
+        properties: &[],
+    }])
+}
+
+/// Writes runs to `path` as one JUnit file, creating parent directories.
+pub fn write_suites(suites: &[SuiteInput<'_>], path: &Path) -> Result<(), JunitError> {
     let err = |detail: String| JunitError::Write {
         path: path.display().to_string(),
         detail,
     };
-    let bytes = render(report).map_err(|e| err(e.to_string()))?;
+    let bytes = render_suites(suites).map_err(|e| err(e.to_string()))?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| err(e.to_string()))?;
     }
     let mut file = std::fs::File::create(path).map_err(|e| err(e.to_string()))?;
     file.write_all(&bytes).map_err(|e| err(e.to_string()))
+}
+
+/// Writes the report to `path`, creating parent directories.
+pub fn write(report: &RunReport, path: &Path) -> Result<(), JunitError> {
+    write_suites(
+        &[SuiteInput {
+            name: "scimspec",
+            report,
+            properties: &[],
+        }],
+        path,
+    )
 }

@@ -156,7 +156,19 @@ impl CaseRun<'_> {
             .map(|(k, v)| Ok((k.clone(), vars.render_str(v)?)))
             .collect::<Result<Vec<_>, TemplateError>>()?;
         let body = match (&request.body, &request.raw) {
-            (Some(body), _) => Some(vars.render_value(body)?.to_string()),
+            (Some(body), _) => {
+                let mut body = vars.render_value(body)?;
+                if let Some(profile) = &self.ctx.profile {
+                    crate::profile::data::complete_request(
+                        profile,
+                        request.method.as_str(),
+                        &path,
+                        &mut body,
+                        vars,
+                    );
+                }
+                Some(body.to_string())
+            }
             (None, Some(raw)) => Some(vars.render_str(raw)?),
             (None, None) => None,
         };

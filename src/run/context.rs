@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::http::{HttpClient, Redactor};
+use crate::profile::{data, Profile};
 use crate::template::Vars;
 
 /// What every case of a run shares: the client, the redactor and the run's unique prefix.
@@ -10,30 +13,35 @@ pub struct RunContext {
     pub redactor: Redactor,
     /// Short random prefix making this run's data distinct from any other run's.
     pub run_id: String,
+    /// The target's profile: test data fits it and Users get its required attributes.
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl RunContext {
     pub fn new(client: HttpClient) -> Self {
-        let mut redactor = Redactor::new();
-        for secret in client.credentials().secrets() {
-            redactor.add(secret);
-        }
+        let redactor = client.redactor().clone();
         let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
         Self {
             client,
             redactor,
             run_id,
+            profile: None,
         }
+    }
+
+    /// The same context with test data fitting `profile`.
+    pub fn with_profile(mut self, profile: Option<Arc<Profile>>) -> Self {
+        self.profile = profile;
+        self
     }
 
     /// The built-in variables of the case with this index.
     pub fn case_vars(&self, index: usize) -> Vars {
         let mut vars = Vars::new();
         vars.set("run", Value::String(self.run_id.clone()));
-        vars.set(
-            "uid",
-            Value::String(format!("scimspec-{}-{index:04}", self.run_id)),
-        );
+        let uid = format!("scimspec-{}-{index:04}", self.run_id);
+        data::set_case_vars(self.profile.as_deref(), &uid, index, &mut vars);
+        vars.set("uid", Value::String(uid));
         vars.set("guid", Value::String(uuid::Uuid::new_v4().to_string()));
         vars.set(
             "base",
