@@ -328,17 +328,31 @@ fn is_user_resource(body: &Value) -> bool {
         })
 }
 
-/// Adds each required attribute (but `userName`, which every case handles itself) that a User
-/// body lacks entirely, with a value fitting the profile.
+/// True when [`complete_user`] would add `attr` to this body: a required attribute (but
+/// `userName`, which every case handles itself) with no value; for a multi-valued attribute,
+/// only when the body has none of its values (a case sending some values tests them).
+pub fn would_add(body: &Value, attr: &Attr) -> bool {
+    if !attr.spec.required
+        || !is_user_resource(body)
+        || (attr.name.eq_ignore_ascii_case("userName") && attr.urn.eq_ignore_ascii_case(CORE_USER))
+        || attr.spec.format == Some(Format::Reference)
+    {
+        return false;
+    }
+    if attr.multi {
+        return holder(body, attr).is_none_or(|h| get_ci(h, &attr.name).is_none_or(Value::is_null));
+    }
+    !has_value(body, attr)
+}
+
+/// Adds each required attribute that a User body lacks (see [`would_add`]), with a value
+/// fitting the profile.
 pub fn complete_user(profile: &Profile, body: &mut Value, vars: &Vars) {
     if !is_user_resource(body) {
         return;
     }
     for attr in profile.required() {
-        if attr.name.eq_ignore_ascii_case("userName") && attr.urn.eq_ignore_ascii_case(CORE_USER) {
-            continue;
-        }
-        if has_value(body, attr) {
+        if !would_add(body, attr) {
             continue;
         }
         let Some(value) = generate(attr, vars) else {
@@ -367,10 +381,6 @@ pub fn complete_user(profile: &Profile, body: &mut Value, vars: &Vars) {
             }
         };
         if attr.multi {
-            // Only when the attribute is absent: a case that sends some values tests them.
-            if get_ci(holder, &attr.name).is_some() {
-                continue;
-            }
             let mut item = Map::new();
             if let Some(t) = &attr.type_value {
                 item.insert("type".into(), Value::String(t.clone()));

@@ -209,6 +209,14 @@ impl Profile {
     /// Why a use of an attribute does not fit this target, if it does not.
     pub fn check_use(&self, u: &AttrUse) -> Result<(), String> {
         let shown = u.shown();
+        // Common attributes (RFC 7643 §3.1) every resource has.
+        if u.urn.is_none()
+            && ["id", "meta", "schemas"]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&u.name))
+        {
+            return Ok(());
+        }
         let attrs = self.attrs_named(u.urn.as_deref(), &u.name);
         if attrs.is_empty() {
             return Err(format!("attribute {shown} is not supported"));

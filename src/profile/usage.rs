@@ -368,10 +368,44 @@ pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
     for step in &case.steps {
         request_uses(&step.request, &vars, &mut uses);
     }
+    // Whether the case looks at an attribute (or one sub-attribute of it): filters or sorts
+    // on it, asks for it, or checks it in a response.
+    let looks_at = |urn: Option<&str>, name: &str, sub: Option<&str>| {
+        let same_sub = |other: Option<&str>| match (sub, other) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => true,
+        };
+        uses.iter().any(|u| {
+            matches!(u.kind, UseKind::Filter | UseKind::Read)
+                && u.name.eq_ignore_ascii_case(name)
+                && same_sub(u.sub.as_deref())
+                && u.urn
+                    .as_deref()
+                    .unwrap_or(CORE_USER)
+                    .eq_ignore_ascii_case(urn.unwrap_or(CORE_USER))
+        }) || case.steps.iter().any(|s| {
+            s.expect.body.keys().any(|p| {
+                let segs: Vec<&str> = p.split('/').collect();
+                segs.iter().enumerate().any(|(i, seg)| {
+                    (seg.eq_ignore_ascii_case(name) && same_sub(segs.get(i + 1).copied()))
+                        || urn.is_some_and(|u| seg.eq_ignore_ascii_case(u))
+                            && segs
+                                .get(i + 1)
+                                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+            })
+        })
+    };
     let mut reasons: Vec<String> = Vec::new();
     for u in &uses {
         if let Err(why) = profile.check_use(u) {
-            reasons.push(why);
+            // A target that ignores what it does not support only defeats a case that looks
+            // at what it dropped.
+            let ignored = profile.file.unsupported == super::Unsupported::Ignore
+                && matches!(u.kind, UseKind::Write | UseKind::Remove);
+            if !ignored || looks_at(u.urn.as_deref(), &u.name, None) {
+                reasons.push(why);
+            }
         }
         if u.kind == UseKind::Remove {
             let required = profile.required().find(|a| {
@@ -391,29 +425,54 @@ pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
             }
         }
     }
-    // Expectations that a required attribute is absent cannot hold there.
+    // A User created without a required attribute gets one from the runner; a case that
+    // looks at that attribute (filters on it, asks for it, checks it) would see the addition.
+    let mut bodies: Vec<Value> = Vec::new();
     for step in &case.steps {
-        for (pointer, m) in &step.expect.body {
-            let absent = m.absent == Some(true) || m.present == Some(false);
-            if !absent {
-                continue;
-            }
-            let top = pointer
-                .trim_start_matches('/')
-                .split('/')
-                .next()
-                .unwrap_or("");
-            if let Some(a) = profile
-                .required()
-                .find(|a| a.name.eq_ignore_ascii_case(top) && a.urn == CORE_USER)
+        let r = &step.request;
+        let Some(body) = r.body.as_ref().map(|b| with_profile_vars(b, &vars)) else {
+            continue;
+        };
+        match r.method {
+            Method::Post | Method::Put
+                if is_user_path(&r.path) && !r.path.ends_with("/.search") =>
             {
-                if is_user_path(&step.request.path) || step.request.path.starts_with("/Bulk") {
-                    reasons.push(format!(
-                        "the case expects {} to be absent, but it is required",
-                        a.path()
-                    ));
+                bodies.push(body)
+            }
+            Method::Post if r.path == "/Bulk" => {
+                for op in body
+                    .get("Operations")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let m = op.get("method").and_then(Value::as_str).unwrap_or("");
+                    let p = op.get("path").and_then(Value::as_str).unwrap_or("");
+                    if (m.eq_ignore_ascii_case("POST") || m.eq_ignore_ascii_case("PUT"))
+                        && is_user_path(p)
+                    {
+                        bodies.push(op.get("data").cloned().unwrap_or_default());
+                    }
                 }
             }
+            _ => {}
+        }
+    }
+    for attr in profile.required() {
+        if !bodies.iter().any(|b| data::would_add(b, attr)) {
+            continue;
+        }
+        let sub = if attr.multi {
+            None
+        } else {
+            attr.sub.as_deref()
+        };
+        if looks_at(Some(&attr.urn), &attr.name, sub) {
+            reasons.push(format!(
+                "the case creates a User without {}, which is required (scimspec adds one), and looks at {}",
+                attr.path(),
+                attr.name
+            ));
         }
     }
     reasons.dedup();
