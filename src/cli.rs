@@ -26,6 +26,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate case files and print what they hold, without running anything.
     Check(CheckArgs),
+    /// Write the coverage document: RFC section → cases, and the sections not covered.
+    Coverage(CoverageArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -145,4 +147,14 @@ pub struct ServeArgs {
 pub struct CheckArgs {
     /// Case files or directories (default: the embedded suite).
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Write the document here (default: standard output).
+    #[arg(long, value_name = "PATH", conflicts_with = "check")]
+    pub out: Option<PathBuf>,
+    /// Exit with 1 when this file differs from what would be generated.
+    #[arg(long, value_name = "PATH")]
+    pub check: Option<PathBuf>,
 }
