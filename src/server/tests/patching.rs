@@ -85,8 +85,14 @@ async fn every_path_form_of_figure_8() {
     ]))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let u = r.json();
-    assert_eq!(u["addresses"], json!([{"type": "work", "streetAddress": "2 Side"}]));
-    assert_eq!(u["emails"], json!([{"value": "w@x", "type": "work"}, {"value": "h2@x", "type": "home", "primary": true}, {"type": "other", "value": "o@x"}]));
+    assert_eq!(
+        u["addresses"],
+        json!([{"type": "work", "streetAddress": "2 Side"}])
+    );
+    assert_eq!(
+        u["emails"],
+        json!([{"value": "w@x", "type": "work"}, {"value": "h2@x", "type": "home", "primary": true}, {"type": "other", "value": "o@x"}])
+    );
     assert_eq!(u[ENTERPRISE]["manager"], json!({"value": "m1"}));
     assert_eq!(u["name"], json!({"givenName": "P", "familyName": "Q"}));
     // Replacing a multi-valued attribute replaces all values; primary moves.
@@ -94,9 +100,19 @@ async fn every_path_form_of_figure_8() {
         {"op": "add", "path": "emails", "value": {"value": "n@x", "type": "work", "primary": true}}
     ]))).await;
     let emails = r.json()["emails"].clone();
-    assert_eq!(emails.as_array().map(|a| a.iter().filter(|e| e["primary"] == true).count()), Some(1));
+    assert_eq!(
+        emails
+            .as_array()
+            .map(|a| a.iter().filter(|e| e["primary"] == true).count()),
+        Some(1)
+    );
     assert_eq!(emails[3]["primary"], true);
-    let r = c.patch(&url, &patch_op(json!([{"op": "replace", "path": "emails", "value": [{"value": "only@x"}]}]))).await;
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "replace", "path": "emails", "value": [{"value": "only@x"}]}])),
+        )
+        .await;
     assert_eq!(r.json()["emails"], json!([{"value": "only@x"}]));
     let r = c.patch(&url, &patch_op(json!([{"op": "remove", "path": "emails"}, {"op": "remove", "path": "name.givenName"}]))).await;
     assert!(r.json().get("emails").is_none());
@@ -107,32 +123,78 @@ async fn every_path_form_of_figure_8() {
 #[tokio::test]
 async fn patch_errors_and_atomicity() {
     let c = Client::default().await;
-    let id = user_with(&c, json!({"schemas": [USER], "userName": "atomic", "title": "Before"})).await;
+    let id = user_with(
+        &c,
+        json!({"schemas": [USER], "userName": "atomic", "title": "Before"}),
+    )
+    .await;
     let url = format!("/Users/{id}");
     let cases = [
-        (json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "nosuch", "value": 1}]), "invalidPath"),
-        (json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "emails[type eq", "value": 1}]), "invalidPath"),
-        (json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "active", "value": "yes"}]), "invalidValue"),
-        (json!([{"op": "replace", "path": "id", "value": "x"}]), "mutability"),
-        (json!([{"op": "add", "path": "groups", "value": [{"value": "g"}]}]), "mutability"),
+        (
+            json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "nosuch", "value": 1}]),
+            "invalidPath",
+        ),
+        (
+            json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "emails[type eq", "value": 1}]),
+            "invalidPath",
+        ),
+        (
+            json!([{"op": "replace", "path": "title", "value": "After"}, {"op": "replace", "path": "active", "value": "yes"}]),
+            "invalidValue",
+        ),
+        (
+            json!([{"op": "replace", "path": "id", "value": "x"}]),
+            "mutability",
+        ),
+        (
+            json!([{"op": "add", "path": "groups", "value": [{"value": "g"}]}]),
+            "mutability",
+        ),
         (json!([{"op": "remove", "path": "userName"}]), "mutability"),
-        (json!([{"op": "replace", "path": "userName", "value": ""}]), "invalidValue"),
+        (
+            json!([{"op": "replace", "path": "userName", "value": ""}]),
+            "invalidValue",
+        ),
         (json!([{"op": "remove"}]), "noTarget"),
-        (json!([{"op": "replace", "path": "emails[nosuch eq \"x\"]", "value": {}}]), "invalidFilter"),
+        (
+            json!([{"op": "replace", "path": "emails[nosuch eq \"x\"]", "value": {}}]),
+            "invalidFilter",
+        ),
         (json!([{"op": "move", "path": "title"}]), "invalidSyntax"),
     ];
     for (ops, scim_type) in cases {
         let r = c.patch(&url, &patch_op(ops.clone())).await;
-        assert_eq!((r.status, r.json()["scimType"].as_str()), (400, Some(scim_type)), "{ops}: {}", r.body);
+        assert_eq!(
+            (r.status, r.json()["scimType"].as_str()),
+            (400, Some(scim_type)),
+            "{ops}: {}",
+            r.body
+        );
     }
     assert_eq!(c.get(&url).await.json()["title"], "Before");
     let r = c.patch(&url, &json!({"Operations": []})).await;
-    assert_eq!((r.status, r.json()["scimType"].as_str()), (400, Some("invalidSyntax")));
+    assert_eq!(
+        (r.status, r.json()["scimType"].as_str()),
+        (400, Some("invalidSyntax"))
+    );
     let other = user_with(&c, json!({"schemas": [USER], "userName": "taken"})).await;
-    let r = c.patch(&format!("/Users/{other}"), &patch_op(json!([{"op": "replace", "path": "userName", "value": "ATOMIC"}]))).await;
-    assert_eq!((r.status, r.json()["scimType"].as_str()), (409, Some("uniqueness")));
+    let r = c
+        .patch(
+            &format!("/Users/{other}"),
+            &patch_op(json!([{"op": "replace", "path": "userName", "value": "ATOMIC"}])),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["scimType"].as_str()),
+        (409, Some("uniqueness"))
+    );
     // A remove whose filter matches nothing changes nothing (RFC 7644 §3.5.2.2 example).
-    let r = c.patch(&url, &patch_op(json!([{"op": "remove", "path": "emails[value eq \"none\"]"}]))).await;
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "remove", "path": "emails[value eq \"none\"]"}])),
+        )
+        .await;
     assert_eq!(r.status, 200);
     c.stop().await;
 }
@@ -140,9 +202,17 @@ async fn patch_errors_and_atomicity() {
 #[tokio::test]
 async fn entra_default_dialect_and_strict_mode() {
     for strict in [false, true] {
-        let c = Client::start(crate::server::ServerConfig { strict, ..Default::default() }).await;
-        let id = user_with(&c, json!({"schemas": [USER, ENTERPRISE], "userName": "entra", "active": true,
-            "addresses": null, "roles": []})).await;
+        let c = Client::start(crate::server::ServerConfig {
+            strict,
+            ..Default::default()
+        })
+        .await;
+        let id = user_with(
+            &c,
+            json!({"schemas": [USER, ENTERPRISE], "userName": "entra", "active": true,
+            "addresses": null, "roles": []}),
+        )
+        .await;
         let boss = user_with(&c, json!({"schemas": [USER], "userName": "boss"})).await;
         let url = format!("/Users/{id}");
         let entra = [
@@ -167,8 +237,15 @@ async fn entra_default_dialect_and_strict_mode() {
             assert_eq!(u[ENTERPRISE]["manager"]["value"], boss.as_str());
         }
         // The RFC forms work in both modes.
-        let r = c.patch(&url, &patch_op(json!([{"op": "replace", "value": {"active": true, "name": {"familyName": "F"},
-            ENTERPRISE: {"employeeNumber": "10"}}}]))).await;
+        let r = c
+            .patch(
+                &url,
+                &patch_op(
+                    json!([{"op": "replace", "value": {"active": true, "name": {"familyName": "F"},
+            ENTERPRISE: {"employeeNumber": "10"}}}]),
+                ),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json()[ENTERPRISE]["employeeNumber"], "10");
         c.stop().await;
@@ -186,20 +263,69 @@ async fn entra_group_membership_dialects() {
     assert_eq!(r.status, 201, "{}", r.body);
     let url = format!("/Groups/{}", r.json()["id"].as_str().unwrap());
     let r = c.patch(&url, &patch_op(json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": u1}, {"value": u2}, {"value": u3}]}]))).await;
-    assert_eq!(r.json()["members"].as_array().map(Vec::len), Some(3), "{}", r.body);
-    let r = c.patch(&url, &patch_op(json!([{"op": "Remove", "path": "members", "value": [{"value": u1}]}]))).await;
-    assert_eq!(r.json()["members"].as_array().map(Vec::len), Some(2), "{}", r.body);
-    let r = c.patch(&url, &patch_op(json!([{"op": "remove", "path": format!("members[value eq \"{u2}\"]")}]))).await;
+    assert_eq!(
+        r.json()["members"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        r.body
+    );
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "Remove", "path": "members", "value": [{"value": u1}]}])),
+        )
+        .await;
+    assert_eq!(
+        r.json()["members"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        r.body
+    );
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "remove", "path": format!("members[value eq \"{u2}\"]")}])),
+        )
+        .await;
     assert_eq!(r.json()["members"][0]["value"], u3.as_str());
-    let r = c.patch(&url, &patch_op(json!([{"op": "Replace", "path": "displayName", "value": "Team 2"}]))).await;
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "Replace", "path": "displayName", "value": "Team 2"}])),
+        )
+        .await;
     assert_eq!(r.status, 200);
-    assert_eq!(c.get(&format!("/Users/{u3}")).await.json()["groups"][0]["display"], "Team 2");
-    assert!(c.get(&format!("/Users/{u1}")).await.json().get("groups").is_none());
+    assert_eq!(
+        c.get(&format!("/Users/{u3}")).await.json()["groups"][0]["display"],
+        "Team 2"
+    );
+    assert!(c
+        .get(&format!("/Users/{u1}"))
+        .await
+        .json()
+        .get("groups")
+        .is_none());
     let r = c.patch(&url, &patch_op(json!([{"op": "replace", "path": format!("members[value eq \"{u3}\"].value"), "value": u1}]))).await;
-    assert_eq!((r.status, r.json()["scimType"].as_str()), (400, Some("mutability")), "{}", r.body);
-    let r = c.patch(&url, &patch_op(json!([{"op": "add", "path": "members", "value": [{"value": "ghost"}]}]))).await;
-    assert_eq!((r.status, r.json()["scimType"].as_str()), (400, Some("invalidValue")));
-    let r = c.get(&format!("{url}?excludedAttributes=members")).await.json();
+    assert_eq!(
+        (r.status, r.json()["scimType"].as_str()),
+        (400, Some("mutability")),
+        "{}",
+        r.body
+    );
+    let r = c
+        .patch(
+            &url,
+            &patch_op(json!([{"op": "add", "path": "members", "value": [{"value": "ghost"}]}])),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["scimType"].as_str()),
+        (400, Some("invalidValue"))
+    );
+    let r = c
+        .get(&format!("{url}?excludedAttributes=members"))
+        .await
+        .json();
     assert!(r.get("members").is_none() && r["displayName"] == "Team 2");
     c.stop().await;
 }
