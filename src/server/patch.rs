@@ -796,3 +796,79 @@ fn filter_seed(filter: &Filter) -> Option<Map<String, Value>> {
     walk(filter, &mut out)?;
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn run(start: Value, ops: Value, cfg: &ServerConfig) -> Result<Value, ScimError> {
+        let attrs = start.as_object().cloned().unwrap_or_default();
+        let body = json!({"schemas": [PATCH_OP_URN], "Operations": ops});
+        apply(Kind::User, attrs, &body, cfg)
+            .map(Value::Object)
+            .map_err(|f| f.error)
+    }
+
+    #[test]
+    fn add_through_an_unmatched_value_filter_creates_the_value() {
+        let out = run(
+            json!({"userName": "a"}),
+            json!([{"op": "Add", "path": "emails[type eq \"work\"].value", "value": "w@x"}]),
+            &ServerConfig::default(),
+        );
+        assert_eq!(
+            out.ok(),
+            Some(json!({"userName": "a", "emails": [{"type": "work", "value": "w@x"}]}))
+        );
+    }
+
+    #[test]
+    fn failing_operation_leaves_nothing_applied() {
+        let r = apply(
+            Kind::User,
+            json!({"userName": "a"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            &json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "add", "path": "title", "value": "t"}, {"op": "add", "path": "bad[", "value": 1}]}),
+            &ServerConfig::default(),
+        );
+        let failure = r.err();
+        assert_eq!(failure.as_ref().map(|f| f.applied), Some(1));
+        assert_eq!(
+            failure.map(|f| f.error.scim_type),
+            Some(Some(ScimType::InvalidPath))
+        );
+    }
+
+    #[test]
+    fn replace_of_a_complex_attribute_merges_sub_attributes() {
+        let out = run(
+            json!({"userName": "a", "name": {"givenName": "G", "familyName": "F"}}),
+            json!([{"op": "replace", "path": "name", "value": {"givenName": "H"}}]),
+            &ServerConfig::default(),
+        );
+        assert_eq!(
+            out.ok().map(|v| v["name"].clone()),
+            Some(json!({"givenName": "H", "familyName": "F"}))
+        );
+    }
+
+    #[test]
+    fn remove_with_value_is_entra_only() {
+        let start = json!({"userName": "a", "emails": [{"value": "a@x"}, {"value": "b@x"}]});
+        let ops = json!([{"op": "remove", "path": "emails", "value": [{"value": "A@X"}]}]);
+        let out = run(start.clone(), ops.clone(), &ServerConfig::default());
+        assert_eq!(
+            out.ok().map(|v| v["emails"].clone()),
+            Some(json!([{"value": "b@x"}]))
+        );
+        let strict = ServerConfig {
+            strict: true,
+            ..ServerConfig::default()
+        };
+        assert!(run(start, ops, &strict).is_err());
+    }
+}
