@@ -361,7 +361,8 @@ impl ResourceSchema {
     }
 }
 
-/// The common attributes of RFC 7643 §3.1 (their characteristics take precedence).
+/// The common attributes of RFC 7643 §3.1 (their characteristics take precedence), plus
+/// `schemas`.
 pub fn common_attributes() -> Vec<AttributeDef> {
     let simple =
         |name: &str, attr_type, case_exact, mutability, returned, uniqueness| AttributeDef {
@@ -402,7 +403,19 @@ pub fn common_attributes() -> Vec<AttributeDef> {
         meta_sub("location", AttrType::Reference, false),
         meta_sub("version", AttrType::String, true),
     ];
+    // RFC 7643 §3: "schemas" is not an attribute of any schema, but filters may test it
+    // (RFC 7644 §3.4.2.2 example `schemas eq "urn:…:enterprise:2.0:User"`).
+    let mut schemas = simple(
+        "schemas",
+        AttrType::Reference,
+        false,
+        Mutability::ReadOnly,
+        Returned::Always,
+        Uniqueness::None,
+    );
+    schemas.multi_valued = true;
     vec![
+        schemas,
         simple(
             "id",
             AttrType::String,
