@@ -111,7 +111,7 @@ fn apply_errata(doc: &mut Value) {
             .to_string();
         // Erratum 6004: complex attributes carry no uniqueness.
         if obj.get("type").and_then(Value::as_str) == Some("complex") {
-            obj.remove("uniqueness");
+            obj.shift_remove("uniqueness");
         }
         match (id.as_str(), name.as_str()) {
             // Erratum 5368: Group.displayName is REQUIRED. Entra requires it to be unique.

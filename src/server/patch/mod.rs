@@ -341,6 +341,23 @@ mod tests {
     }
 
     #[test]
+    fn multi_valued_attributes_keep_their_position() {
+        let start = json!({"userName": "a", "emails": [{"value": "a@x"}], "title": "t"});
+        let out = run(
+            start,
+            json!([{"op": "add", "path": "emails", "value": [{"value": "b@x"}]}]),
+            &ServerConfig::default(),
+        );
+        let keys: Option<Vec<String>> = out
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()));
+        assert_eq!(
+            keys,
+            Some(vec!["userName".into(), "emails".into(), "title".into()])
+        );
+    }
+
+    #[test]
     fn replace_of_a_complex_attribute_merges_sub_attributes() {
         let out = run(
             json!({"userName": "a", "name": {"givenName": "G", "familyName": "F"}}),

@@ -49,16 +49,21 @@ pub(super) fn tidy(holder: &mut Map<String, Value>, name: &str) {
     }
 }
 
+/// The values of a multi-valued attribute, leaving a placeholder so that [`put_items`] puts
+/// them back at the same position.
 pub(super) fn take_items(holder: &mut Map<String, Value>, name: &str) -> Vec<Value> {
-    match holder.shift_remove(name) {
+    match holder.get_mut(name).map(std::mem::take) {
         Some(Value::Array(a)) => a,
         Some(Value::Null) | None => Vec::new(),
         Some(other) => vec![other],
     }
 }
 
+/// Stores the values taken by [`take_items`]; no values means unassigned.
 pub(super) fn put_items(holder: &mut Map<String, Value>, name: &str, items: Vec<Value>) {
-    if !items.is_empty() {
+    if items.is_empty() {
+        holder.shift_remove(name);
+    } else {
         holder.insert(name.to_string(), Value::Array(items));
     }
 }
