@@ -117,11 +117,9 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
                 Err(Unresolved::Later) => waiting.push(op),
                 Err(Unresolved::Never(reference)) => {
                     errors += 1;
-                    let err = ScimError::new(
-                        StatusCode::CONFLICT,
-                        None,
-                        format!("{reference} does not name a resource created in this request"),
-                    );
+                    let err = ScimError::invalid_value(format!(
+                        "{reference} does not name a resource created in this request"
+                    ));
                     results.push((op.index, outcome(op, None, Err(err))));
                     progressed = true;
                 }

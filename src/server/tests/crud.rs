@@ -234,3 +234,25 @@ async fn etags_drive_conditional_requests() {
     assert_ne!(r.header("etag"), Some(etag.as_str()));
     c.stop().await;
 }
+
+#[tokio::test]
+async fn attributes_keep_the_order_they_were_sent_in() {
+    let c = Client::default().await;
+    let r = c
+        .post("/Users", &json!({"schemas": [USER], "externalId": "e", "userName": "order", "active": true, "name": {"givenName": "G"}}))
+        .await;
+    let keys: Vec<String> = r.json().as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        vec![
+            "schemas",
+            "id",
+            "externalId",
+            "userName",
+            "active",
+            "name",
+            "meta"
+        ]
+    );
+    c.stop().await;
+}
