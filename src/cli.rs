@@ -31,6 +31,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// List the shipped target profiles, or check and describe a profile file.
     Profiles(ProfilesArgs),
+    /// Write the coverage document: RFC section → cases, and the sections not covered.
+    Coverage(CoverageArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -219,4 +221,14 @@ pub struct ProfilesArgs {
 pub struct CheckArgs {
     /// Case files or directories (default: the embedded suite).
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Write the document here (default: standard output).
+    #[arg(long, value_name = "PATH", conflicts_with = "check")]
+    pub out: Option<PathBuf>,
+    /// Exit with 1 when this file differs from what would be generated.
+    #[arg(long, value_name = "PATH")]
+    pub check: Option<PathBuf>,
 }

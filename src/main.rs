@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use scimspec::app::{self, AppError, RunStatus};
-use scimspec::cli::{Cli, Command, ServeArgs};
+use scimspec::cli::{Cli, Command, CoverageArgs, ServeArgs};
 use scimspec::server::{self, Fault, ServerConfig};
 use scimspec::{compare, profile};
 
@@ -59,6 +59,45 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     runtime
         .block_on(server::serve(config, addr))
         .map_err(|e| e.to_string())
+}
+
+fn coverage(args: &CoverageArgs) -> ExitCode {
+    let doc = match app::check(&[])
+        .map_err(|e| e.to_string())
+        .and_then(|suite| {
+            scimspec::report::coverage::render(&suite.cases).map_err(|e| e.to_string())
+        }) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if let Some(path) = &args.check {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != doc {
+            eprintln!(
+                "error: {} is out of date: run scimspec coverage --out {}",
+                path.display(),
+                path.display()
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
+        return ExitCode::SUCCESS;
+    }
+    match &args.out {
+        Some(path) => match std::fs::write(path, &doc) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        None => {
+            print!("{doc}");
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -122,6 +161,7 @@ fn main() -> ExitCode {
                 }
             },
         },
+        Command::Coverage(args) => coverage(&args),
         Command::Check(args) => match app::check(&args.paths) {
             Ok(suite) => {
                 println!("{} cases, all valid", suite.cases.len());

@@ -380,7 +380,18 @@ impl HttpClient {
         let mut attempt = 0;
         let mut refreshed = false;
         loop {
-            let exchange = self.send_once(request).await?;
+            let exchange = match self.send_once(request).await {
+                Ok(exchange) => exchange,
+                // A pooled keep-alive connection the server has just closed fails the next
+                // request on it; an idempotent request is safely sent again once.
+                Err(HttpError::Transport { .. })
+                    if Self::idempotent(&request.method) && attempt == 0 =>
+                {
+                    attempt += 1;
+                    self.send_once(request).await?
+                }
+                Err(e) => return Err(e),
+            };
             let status = exchange.response.status;
             if status == 401
                 && !refreshed
@@ -406,6 +417,10 @@ impl HttpClient {
             }
             return Ok(exchange);
         }
+    }
+
+    fn idempotent(method: &str) -> bool {
+        matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
     }
 
     async fn send_once(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {

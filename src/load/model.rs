@@ -102,6 +102,8 @@ pub struct RawCase {
     pub requirement: Option<String>,
     #[serde(default)]
     pub spec: Option<String>,
+    #[serde(default)]
+    pub also: Vec<String>,
     pub level: Level,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -122,6 +124,8 @@ pub struct Case {
     pub requirement: Option<String>,
     /// e.g. `RFC7644 §3.3` or `RFC7644 §3.3 L1302`.
     pub spec: String,
+    /// Further sections the case exercises.
+    pub also: Vec<String>,
     pub level: Level,
     pub tags: Vec<String>,
     pub requires: Vec<Capability>,

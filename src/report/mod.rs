@@ -1,6 +1,7 @@
 //! Stage 4: reporters. They read a finished [`RunReport`] and never send requests.
 
 pub mod compare;
+pub mod coverage;
 pub mod junit;
 pub mod summary;
 

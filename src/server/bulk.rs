@@ -117,11 +117,9 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
                 Err(Unresolved::Later) => waiting.push(op),
                 Err(Unresolved::Never(reference)) => {
                     errors += 1;
-                    let err = ScimError::new(
-                        StatusCode::CONFLICT,
-                        None,
-                        format!("{reference} does not name a resource created in this request"),
-                    );
+                    let err = ScimError::invalid_value(format!(
+                        "{reference} does not name a resource created in this request"
+                    ));
                     results.push((op.index, outcome(op, None, Err(err))));
                     progressed = true;
                 }
@@ -146,7 +144,7 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
         if waiting.is_empty() || !progressed || fail_on_errors.is_some_and(|limit| errors >= limit)
         {
             // RFC 7644 §3.7.1: references that cannot be resolved (circular) answer 409.
-            if !fail_on_errors.is_some_and(|limit| errors >= limit) {
+            if fail_on_errors.is_none_or(|limit| errors < limit) {
                 for op in waiting {
                     let err = ScimError::new(
                         StatusCode::CONFLICT,

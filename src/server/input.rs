@@ -360,12 +360,18 @@ pub fn check_required(
             None => Some(attrs),
             Some(urn) => attrs.get(urn).and_then(Value::as_object),
         };
-        let present = holder
-            .and_then(|h| h.get(&def.name))
-            .is_some_and(is_present);
-        if !present {
-            let detail = format!("\"{}\" is required and must not be empty", def.name);
-            return Err(ScimError::bad_request(scim_type, detail));
+        match holder.and_then(|h| h.get(&def.name)) {
+            Some(v) if is_present(v) => {}
+            // Given but empty: a bad value. Missing: the caller's type (a PATCH that removed
+            // it breaks mutability, RFC 7644 §3.5.2.2).
+            Some(_) => {
+                let detail = format!("\"{}\" is required and must not be empty", def.name);
+                return Err(ScimError::invalid_value(detail));
+            }
+            None => {
+                let detail = format!("\"{}\" is required", def.name);
+                return Err(ScimError::bad_request(scim_type, detail));
+            }
         }
     }
     Ok(())

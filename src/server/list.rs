@@ -16,11 +16,11 @@ use super::projection::Projection;
 use super::query::ListQuery;
 use super::respond;
 use super::state::AppState;
-use super::store::Record;
+use super::store::{unique_attributes, unique_key, Record, Store};
 use super::ServerConfig;
 use crate::scim::attr_path::AttrPath;
 use crate::scim::filter::eval::{get_ci, parse_datetime};
-use crate::scim::filter::{self, CompareOp, Filter};
+use crate::scim::filter::{self, CompValue, CompareOp, Filter};
 use crate::scim::schema::{AttrType, Container, ResourceSchema, Returned};
 
 /// The ListResponse message schema URI.
@@ -70,16 +70,18 @@ pub fn list(
         let store = state.read();
         for &kind in kinds {
             let schema = schema_for_eval(kind);
-            let valid_here = filter.as_ref().map_or(true, |f| {
-                kinds.len() == 1 || f.validate(kind.schema()).is_ok()
-            });
+            let valid_here = filter
+                .as_ref()
+                .is_none_or(|f| kinds.len() == 1 || f.validate(kind.schema()).is_ok());
             if !valid_here {
                 continue;
             }
-            for record in store.table(kind).in_order() {
+            let candidates = indexed_candidates(&store, kind, filter.as_ref(), cfg)
+                .unwrap_or_else(|| store.table(kind).in_order());
+            for record in candidates {
                 if filter
                     .as_ref()
-                    .map_or(true, |f| f.matches(&record.resource, &schema))
+                    .is_none_or(|f| f.matches(&record.resource, &schema))
                 {
                     hits.push((kind, record));
                 }
@@ -137,6 +139,44 @@ pub fn list(
         StatusCode::OK,
         list_body(reported_total, start, &bodies, cfg),
     ))
+}
+
+/// The only possible matches of an equality filter on `id` or a unique attribute (Entra's
+/// `userName eq "…"` and `displayName eq "…"`), found through the index instead of a scan.
+fn indexed_candidates(
+    store: &Store,
+    kind: Kind,
+    filter: Option<&Filter>,
+    cfg: &ServerConfig,
+) -> Option<Vec<Arc<Record>>> {
+    let Some(Filter::Compare {
+        path,
+        op: CompareOp::Eq,
+        value: CompValue::String(wanted),
+    }) = filter
+    else {
+        return None;
+    };
+    if cfg.fault.is_some() || path.sub_attr.is_some() {
+        return None;
+    }
+    let resolved = kind.schema().resolve(path)?;
+    if resolved.container != Container::Core {
+        return None;
+    }
+    let table = store.table(kind);
+    if resolved.attr.name == "id" {
+        return Some(table.get(wanted).cloned().into_iter().collect());
+    }
+    let (name, case_exact) = unique_attributes(kind).find(|(n, _)| *n == resolved.attr.name)?;
+    let owner = table.unique_owner(name, &unique_key(wanted, case_exact));
+    Some(
+        owner
+            .and_then(|id| table.get(id))
+            .cloned()
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// A ListResponse assembled from pre-serialized resources.

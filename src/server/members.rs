@@ -143,7 +143,7 @@ pub fn drop_from_groups(store: &mut Store, ctx: &Ctx<'_>, member_id: &str) {
         if let Some(Value::Array(members)) = attrs.get_mut("members") {
             members.retain(|m| m.get("value").and_then(Value::as_str) != Some(member_id));
             if members.is_empty() {
-                attrs.remove("members");
+                attrs.shift_remove("members");
             }
         }
         let created = group.resource["meta"]["created"]

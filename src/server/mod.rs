@@ -1,6 +1,20 @@
 //! The embedded reference SCIM 2.0 service provider (RFC 7643 / RFC 7644, plus the Entra ID
 //! dialects). It is the suite's default target and, with a [`Fault`], its test oracle.
 //!
+//! Decisions where the RFCs leave room (each is also stated where it is implemented):
+//! - Nulls and empty arrays mean "unassigned" (RFC 7643 §2.5), in strict mode too.
+//! - PATCH answers 200 with the resource. `replace` through a value filter that matches
+//!   nothing is 400 `noTarget` (§3.5.2.3); `remove` through one is a successful no-op (the
+//!   §3.5.2.2 members example); `add` through one creates the value its `eq` terms describe
+//!   (Entra's `emails[type eq "work"].value`). Replace on a complex attribute merges.
+//! - `count` above `filter.maxResults` is capped; `tooMany` answers filters with more than
+//!   50 expressions; `sensitive` (403) a GET filter on a never-returned attribute.
+//! - `invalidVers` answers `/scim/v1/…` and SCIM 1.x schema URNs.
+//! - Unknown attributes or schema URIs are 400 `invalidValue`; message bodies (PatchOp,
+//!   SearchRequest, BulkRequest) without their schema URI are 400 `invalidSyntax`.
+//! - `User.groups` is derived; a membership change gives the user a new version.
+//! - `/Me` answers 501; discovery endpoints require credentials and answer 403 to `filter`.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), scimspec::server::ServerError> {
 //! let server = scimspec::server::spawn(Default::default()).await?;

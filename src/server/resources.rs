@@ -79,8 +79,8 @@ pub fn commit(
     let mut obj = Map::new();
     obj.insert("schemas".into(), schemas_for(kind, &attrs));
     obj.insert("id".into(), json!(id));
-    attrs.remove("id");
-    if let Some(ext_id) = attrs.remove("externalId") {
+    attrs.shift_remove("id");
+    if let Some(ext_id) = attrs.shift_remove("externalId") {
         obj.insert("externalId".into(), ext_id);
     }
     obj.extend(attrs);
@@ -215,7 +215,7 @@ pub fn create(
 ) -> Result<Arc<Record>, ScimError> {
     let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
-    let id = match attrs.remove("id") {
+    let id = match attrs.shift_remove("id") {
         Some(Value::String(client_id)) => client_id,
         _ => Uuid::new_v4().to_string(),
     };

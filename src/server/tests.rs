@@ -1,5 +1,6 @@
 //! End-to-end tests over loopback HTTP (a minimal HTTP/1.1 client, no extra crates).
 
+mod bulk;
 mod client;
 mod crud;
 mod discovery;

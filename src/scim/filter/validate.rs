@@ -162,6 +162,7 @@ mod tests {
             r#"active eq false and title pr"#,
             r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1""#,
             r#"nickName eq null"#,
+            r#"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
         ] {
             assert_eq!(validate(ok), Ok(()), "{ok}");
         }
