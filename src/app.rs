@@ -67,6 +67,30 @@ pub fn load_profile(name: Option<&str>) -> Result<Option<Arc<Profile>>, AppError
     Ok(name.map(profile::load).transpose()?.map(Arc::new))
 }
 
+/// The embedded server's configuration for a run without a target, with fresh credentials of
+/// the kind the profile uses (Basic for Samanage, a bearer token otherwise).
+pub fn embedded_server_config(
+    profile: Option<Arc<Profile>>,
+) -> (server::ServerConfig, Credentials) {
+    let secret = format!("scimspec-{}", uuid::Uuid::new_v4().simple());
+    let basic = profile.as_ref().is_some_and(|p| p.uses_basic());
+    let config = server::ServerConfig {
+        token: (!basic).then(|| secret.clone()),
+        basic: basic.then(|| ("scimspec".to_string(), secret.clone())),
+        profile,
+        ..server::ServerConfig::default()
+    };
+    let credentials = if basic {
+        Credentials::Basic {
+            user: "scimspec".into(),
+            password: secret,
+        }
+    } else {
+        Credentials::Bearer(secret)
+    };
+    (config, credentials)
+}
+
 fn load_suite(paths: &[PathBuf]) -> Result<Suite, LoadError> {
     if paths.is_empty() {
         load::load_embedded()
@@ -147,18 +171,14 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
     let base_url = match &target.url {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => {
-            let token = format!("scimspec-{}", uuid::Uuid::new_v4().simple());
-            let config = server::ServerConfig {
-                token: Some(token.clone()),
-                ..server::ServerConfig::default()
-            };
+            let (config, creds) = embedded_server_config(profile.clone());
             let running = runtime
                 .block_on(server::spawn(config))
                 .map_err(|e| AppError::Server(e.to_string()))?;
             let url = running.base_url().to_string();
             eprintln!("No --target given: running against the embedded reference server at {url}");
             embedded = Some(running);
-            credentials = Credentials::Bearer(token);
+            credentials = creds;
             url
         }
     };

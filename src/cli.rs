@@ -182,6 +182,10 @@ pub struct ServeArgs {
     /// Reject non-RFC input that Entra sends (string booleans, capitalised ops, …).
     #[arg(long)]
     pub strict: bool,
+    /// Behave like a target of this profile (xmatters, alexishr, samanage, okta, or a .toml file):
+    /// its attributes, value types and formats, groups or not, Enterprise User or not.
+    #[arg(long, env = "SCIMSPEC_SERVE_PROFILE", value_name = "NAME|PATH")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

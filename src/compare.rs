@@ -11,7 +11,7 @@ use crate::app::{self, AppError};
 use crate::baseline::{self, Baseline};
 use crate::cli::CompareArgs;
 use crate::config::{Config, ConfigError, TargetConfig, DEFAULT_JOBS, DEFAULT_TIMEOUT};
-use crate::http::{ClientOptions, Credentials, HttpClient, Redactor};
+use crate::http::{ClientOptions, HttpClient, Redactor};
 use crate::load::{self, Suite};
 use crate::plan::{self, Discovery, Selection};
 use crate::profile::Profile;
@@ -93,7 +93,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
     let url = match tc.url_with_domain() {
         Ok(Some(url)) => Ok(url.trim_end_matches('/').to_string()),
         Ok(None) => {
-            let (config, creds) = server_for(p.profile.as_deref());
+            let (config, creds) = app::embedded_server_config(p.profile.clone());
             match server::spawn(config).await {
                 Ok(running) => {
                     let url = running.base_url().to_string();
@@ -226,19 +226,6 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         unexpected,
         redactor,
     }
-}
-
-/// The embedded server for a target without a URL, and the credentials to use with it.
-fn server_for(profile: Option<&Profile>) -> (server::ServerConfig, Credentials) {
-    let token = format!("scimspec-{}", uuid::Uuid::new_v4().simple());
-    let _ = profile;
-    (
-        server::ServerConfig {
-            token: Some(token.clone()),
-            ..server::ServerConfig::default()
-        },
-        Credentials::Bearer(token),
-    )
 }
 
 /// The targets to compare: `--only` ones (in the file's order) or all.

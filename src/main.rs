@@ -46,11 +46,26 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
         .map_err(|e| format!("bad --host/--port: {e}"))?;
+    let profile = match &args.profile {
+        Some(name) => Some(std::sync::Arc::new(
+            profile::load(name).map_err(|e| e.to_string())?,
+        )),
+        None => None,
+    };
+    if let Some(p) = profile.as_ref().filter(|p| p.uses_basic()) {
+        if args.token.is_some() {
+            return Err(format!(
+                "profile {} authenticates with Basic credentials: give --basic USER:PASSWORD instead of --token",
+                p.name()
+            ));
+        }
+    }
     let config = ServerConfig {
         token: args.token.clone(),
         basic,
         fault,
         strict: args.strict,
+        profile,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

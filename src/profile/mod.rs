@@ -114,6 +114,15 @@ pub struct Profile {
     pub origin: String,
 }
 
+/// Two profiles are the same when they come from the same file with the same name.
+impl PartialEq for Profile {
+    fn eq(&self, other: &Self) -> bool {
+        self.origin == other.origin && self.file.name == other.file.name
+    }
+}
+
+impl Eq for Profile {}
+
 impl Profile {
     pub fn name(&self) -> &str {
         &self.file.name
@@ -142,6 +151,12 @@ impl Profile {
             .into_iter()
             .filter_map(|a| a.type_value.as_deref())
             .collect()
+    }
+
+    /// How the embedded server authenticates as this target: Basic when that is the target's
+    /// first method, a bearer token otherwise (an OAuth 2 token is a bearer token too).
+    pub fn uses_basic(&self) -> bool {
+        self.file.auth.methods.first() == Some(&AuthMethod::Basic)
     }
 
     /// A human-readable summary: what the target supports, requires and how it authenticates.

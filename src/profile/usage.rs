@@ -458,7 +458,29 @@ pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
             _ => {}
         }
     }
+    // Values a case sends that do not fit the profile's formats (a phone number that is not
+    // E.164): the target refuses them, so the case cannot run there.
+    for body in &bodies {
+        for problem in data::format_problems(profile, body) {
+            reasons.push(format!(
+                "the case sends a value that does not fit: {problem}"
+            ));
+        }
+    }
     for attr in profile.required() {
+        // A case sending some values of a multi-valued attribute, but not the required one:
+        // the runner leaves values a case sends alone, so the target refuses the User.
+        if attr.multi
+            && bodies.iter().any(|b| {
+                !data::would_add(b, attr) && data::is_user_resource(b) && !data::has_value(b, attr)
+            })
+        {
+            reasons.push(format!(
+                "the case sends {} without {}, which is required",
+                attr.name,
+                attr.path()
+            ));
+        }
         if !bodies.iter().any(|b| data::would_add(b, attr)) {
             continue;
         }

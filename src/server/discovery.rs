@@ -78,11 +78,12 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
     respond::json(StatusCode::OK, &body)
 }
 
-fn resource_type(kind: Kind, base: &str) -> Value {
+fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
     let schema = kind.schema();
     let extensions: Vec<Value> = schema
         .extensions
         .iter()
+        .filter(|_| kind != Kind::User || cfg.offers_enterprise_user())
         .map(|(ext, required)| json!({"schema": ext.id, "required": required}))
         .collect();
     let mut rt = json!({
@@ -104,6 +105,7 @@ fn offered_kinds(cfg: &ServerConfig) -> Vec<Kind> {
     Kind::ALL
         .into_iter()
         .filter(|k| !(cfg.has(Fault::ResourceTypesMissingGroup) && *k == Kind::Group))
+        .filter(|k| cfg.offers(*k))
         .collect()
 }
 
@@ -111,7 +113,7 @@ fn offered_kinds(cfg: &ServerConfig) -> Vec<Kind> {
 pub fn resource_types(base: &str, cfg: &ServerConfig) -> Response {
     let items: Vec<Value> = offered_kinds(cfg)
         .into_iter()
-        .map(|k| resource_type(k, base))
+        .map(|k| resource_type(k, base, cfg))
         .collect();
     list_of(&items, cfg)
 }
@@ -125,7 +127,7 @@ pub fn resource_type_by_name(
     offered_kinds(cfg)
         .into_iter()
         .find(|k| k.name() == name)
-        .map(|k| respond::json(StatusCode::OK, &resource_type(k, base)))
+        .map(|k| respond::json(StatusCode::OK, &resource_type(k, base, cfg)))
         .ok_or_else(|| ScimError::not_found(format!("resource type {name} not found")))
 }
 

@@ -38,8 +38,9 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}{BASE_PATH}")
 }
 
-fn kind_of(segment: &str) -> Result<Kind, ScimError> {
+fn kind_of(segment: &str, cfg: &ServerConfig) -> Result<Kind, ScimError> {
     Kind::from_segment(segment)
+        .filter(|k| cfg.offers(*k))
         .ok_or_else(|| ScimError::not_found(format!("no endpoint /{segment}")))
 }
 
@@ -92,7 +93,7 @@ pub async fn list(
     Path(segment): Path<String>,
     q: Params,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let q = ListQuery::from_params(&params(q)?)?;
     list::list(&state, &[kind], &q, Via::Get)
 }
@@ -109,7 +110,7 @@ pub async fn search(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let q = ListQuery::from_search_request(&json_body(&headers, &body, state.config())?)?;
     list::list(&state, &[kind], &q, Via::Search)
 }
@@ -130,7 +131,7 @@ pub async fn create(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let params = params(q)?;
     let cfg = state.config();
     let body = json_body(&headers, &body, cfg)?;
@@ -156,7 +157,7 @@ pub async fn get(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let params = params(q)?;
     let cfg = state.config();
     let record = resources::get(&state, kind, &id)?;
@@ -183,7 +184,7 @@ pub async fn replace(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let params = params(q)?;
     let cfg = state.config();
     let body = json_body(&headers, &body, cfg)?;
@@ -212,7 +213,7 @@ pub async fn modify(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let params = params(q)?;
     let cfg = state.config();
     let body = json_body(&headers, &body, cfg)?;
@@ -239,7 +240,7 @@ pub async fn delete(
     Path((segment, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment)?;
+    let kind = kind_of(&segment, state.config())?;
     let cfg = state.config();
     let base = base_url(&headers);
     let record = resources::delete(

@@ -69,12 +69,48 @@ pub struct ServerConfig {
     pub fault: Option<Fault>,
     /// Reject non-RFC (Entra dialect) input with 400.
     pub strict: bool,
+    /// Behave like a target of this profile: no Groups when it provisions none, no Enterprise
+    /// User extension unless it lists its attributes, Users checked against its attributes.
+    pub profile: Option<std::sync::Arc<crate::profile::Profile>>,
 }
 
 impl ServerConfig {
     /// True when `fault` is the configured fault.
     pub(crate) fn has(&self, fault: Fault) -> bool {
         self.fault == Some(fault)
+    }
+
+    /// True when the resource type is offered (a profile may leave out Groups).
+    pub(crate) fn offers(&self, kind: kind::Kind) -> bool {
+        kind != kind::Kind::Group || self.profile.as_ref().is_none_or(|p| p.file.groups)
+    }
+
+    /// True when the User resource type lists the Enterprise User extension.
+    pub(crate) fn offers_enterprise_user(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_none_or(|p| p.has_enterprise_user())
+    }
+
+    /// A profile's verdict on a User: 400 listing every problem.
+    pub(crate) fn check_profile(
+        &self,
+        kind: kind::Kind,
+        attrs: &input::Attributes,
+    ) -> Result<(), ScimError> {
+        let Some(profile) = self.profile.as_ref().filter(|_| kind == kind::Kind::User) else {
+            return Ok(());
+        };
+        let resource = serde_json::Value::Object(attrs.clone());
+        let problems = profile.check_resource(&resource);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScimError::bad_request(
+                ScimType::InvalidValue,
+                format!("{} (profile {})", problems.join("; "), profile.name()),
+            ))
+        }
     }
 
     /// True when some credential is configured.

@@ -215,6 +215,7 @@ pub fn create(
 ) -> Result<Arc<Record>, ScimError> {
     let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
+    ctx.cfg.check_profile(kind, &attrs)?;
     let id = match attrs.shift_remove("id") {
         Some(Value::String(client_id)) => client_id,
         _ => Uuid::new_v4().to_string(),
@@ -255,6 +256,7 @@ pub fn replace(
 ) -> Result<Arc<Record>, ScimError> {
     let attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
+    ctx.cfg.check_profile(kind, &attrs)?;
     let mut store = state.write();
     let old = match store.table(kind).get(id).cloned() {
         Some(old) => old,
@@ -291,6 +293,7 @@ pub fn modify(
     match patch::apply(kind, attributes_of(&old.resource), body, ctx.cfg) {
         Ok(attrs) => {
             check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
+            ctx.cfg.check_profile(kind, &attrs)?;
             store_update(&mut store, ctx, kind, &old, attrs)
         }
         Err(failure) => {
