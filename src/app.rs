@@ -194,11 +194,14 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
     .map_err(AppError::Http)?;
 
     let started = Instant::now();
-    let discovery: Discovery = match runtime.block_on(plan::discover(&client)) {
+    let mut discovery: Discovery = match runtime.block_on(plan::discover(&client)) {
         Ok(d) => d,
         Err(e) if e.is_unreachable() => return Err(AppError::Unreachable(e.to_string())),
         Err(e) => return Err(AppError::Http(e)),
     };
+    if let Some(p) = &profile {
+        p.restrict(&mut discovery.capabilities);
+    }
     let plan = plan::plan_for_profile(
         &suite,
         &selection,

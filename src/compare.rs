@@ -145,7 +145,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         Err(e) => return empty(url, e.to_string()),
     };
     let redactor = client.redactor().clone();
-    let discovery = match plan::discover(&client).await {
+    let mut discovery = match plan::discover(&client).await {
         Ok(d) => d,
         Err(e) => {
             if let Some(s) = embedded {
@@ -156,6 +156,9 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
             return run;
         }
     };
+    if let Some(profile) = &p.profile {
+        profile.restrict(&mut discovery.capabilities);
+    }
     let selection = Selection {
         tags: if args.tags.is_empty() {
             tc.tags.clone().unwrap_or_default()
