@@ -105,7 +105,7 @@ out = "out"
         calls.load(Ordering::SeqCst)
     );
     for name in ["reference-xmatters", "reference-samanage", "oauth-target"] {
-        assert!(all.contains(&format!("{name}")), "{all}");
+        assert!(all.contains(name), "{all}");
     }
 
     let md = std::fs::read_to_string(dir.join("out/compare.md")).expect("markdown");
