@@ -47,6 +47,8 @@ pub struct CompareResult {
     pub runs: Vec<TargetRun>,
     pub files: Vec<PathBuf>,
     pub differences: usize,
+    /// Differences between targets that ran the case (skips aside).
+    pub disagreements: usize,
 }
 
 impl CompareResult {
@@ -348,11 +350,11 @@ pub fn compare(args: &CompareArgs) -> Result<CompareResult, AppError> {
         })
         .collect();
     junit::write_suites(&suites, &xml)?;
-    let differences = matrix.difference_count();
     Ok(CompareResult {
         runs,
         files: vec![md, page, xml],
-        differences,
+        differences: matrix.difference_count(),
+        disagreements: matrix.disagreement_count(),
     })
 }
 
@@ -382,8 +384,8 @@ pub fn summary(result: &CompareResult) -> String {
         }
     }
     out.push_str(&format!(
-        "{} cases differ between targets\n",
-        result.differences
+        "{} cases differ between targets; {} where the targets that ran them disagree\n",
+        result.differences, result.disagreements
     ));
     for f in &result.files {
         out.push_str(&format!("wrote {}\n", f.display()));

@@ -101,10 +101,12 @@ pub fn render(m: &Matrix) -> String {
     let _ = writeln!(out, "<h1>scimspec comparison</h1>");
     let _ = writeln!(
         out,
-        "<p>{} cases on {} targets; <b>{} differ</b>. Generated {}.</p>",
+        "<p>{} cases on {} targets; <b>{} differ</b>, {} of them between targets that ran \
+         them (the others are skipped where a target lacks what they need). Generated {}.</p>",
         m.rows.len(),
         m.columns.len(),
         m.difference_count(),
+        m.disagreement_count(),
         esc(&m.generated)
     );
     let _ = writeln!(

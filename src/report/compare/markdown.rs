@@ -75,10 +75,12 @@ pub fn render(m: &Matrix) -> String {
     let _ = writeln!(out, "# scimspec comparison\n");
     let _ = writeln!(
         out,
-        "{} cases on {} targets; **{} differ**. Generated {}.\n",
+        "{} cases on {} targets; **{} differ**, {} of them between targets that ran them (the \
+         others are skipped where a target lacks what they need). Generated {}.\n",
         m.rows.len(),
         m.columns.len(),
         m.difference_count(),
+        m.disagreement_count(),
         m.generated
     );
     let _ = writeln!(

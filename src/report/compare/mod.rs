@@ -66,6 +66,21 @@ impl Row {
     }
 }
 
+impl Row {
+    /// True when the targets that ran the case (no skip) do not all have the same outcome:
+    /// a difference in behaviour rather than in what the targets support.
+    pub fn disagrees(&self) -> bool {
+        let ran: Vec<Outcome> = self
+            .cells
+            .iter()
+            .flatten()
+            .map(|c| c.outcome)
+            .filter(|o| *o != Outcome::Skip)
+            .collect();
+        ran.windows(2).any(|w| w[0] != w[1])
+    }
+}
+
 /// Rows of one spec section.
 #[derive(Debug, Clone)]
 pub struct Section<'m> {
@@ -163,6 +178,11 @@ impl Matrix {
 
     pub fn difference_count(&self) -> usize {
         self.rows.iter().filter(|r| r.differs()).count()
+    }
+
+    /// Cases where the targets that ran them disagree (skips aside).
+    pub fn disagreement_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.disagrees()).count()
     }
 }
 
@@ -297,6 +317,7 @@ pub(crate) mod tests {
     fn differences_come_grouped_by_section() {
         let m = matrix();
         assert_eq!(m.difference_count(), 2);
+        assert_eq!(m.disagreement_count(), 1);
         let diff = m.differences();
         let names: Vec<&str> = diff.iter().map(|s| s.name).collect();
         assert_eq!(names, vec!["RFC7644 §3.3", "RFC7644 §3.4.2"]);
