@@ -92,15 +92,19 @@ impl ServerConfig {
             .is_none_or(|p| p.has_enterprise_user())
     }
 
-    /// A profile's verdict on a User: 400 listing every problem.
+    /// A profile's verdict on a User: what a target ignoring unsupported attributes drops is
+    /// dropped; anything else wrong is a 400 listing every problem.
     pub(crate) fn check_profile(
         &self,
         kind: kind::Kind,
-        attrs: &input::Attributes,
+        attrs: &mut input::Attributes,
     ) -> Result<(), ScimError> {
         let Some(profile) = self.profile.as_ref().filter(|_| kind == kind::Kind::User) else {
             return Ok(());
         };
+        if profile.file.unsupported == crate::profile::Unsupported::Ignore {
+            profile.strip_unsupported(attrs);
+        }
         let resource = serde_json::Value::Object(attrs.clone());
         let problems = profile.check_resource(&resource);
         if problems.is_empty() {

@@ -215,7 +215,7 @@ pub fn create(
 ) -> Result<Arc<Record>, ScimError> {
     let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
-    ctx.cfg.check_profile(kind, &attrs)?;
+    ctx.cfg.check_profile(kind, &mut attrs)?;
     let id = match attrs.shift_remove("id") {
         Some(Value::String(client_id)) => client_id,
         _ => Uuid::new_v4().to_string(),
@@ -254,9 +254,9 @@ pub fn replace(
     body: &Value,
     if_match: Option<&str>,
 ) -> Result<Arc<Record>, ScimError> {
-    let attrs = attributes_from_body(kind, body, ctx.cfg)?;
+    let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
-    ctx.cfg.check_profile(kind, &attrs)?;
+    ctx.cfg.check_profile(kind, &mut attrs)?;
     let mut store = state.write();
     let old = match store.table(kind).get(id).cloned() {
         Some(old) => old,
@@ -291,9 +291,9 @@ pub fn modify(
         .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
     check_if_match(&old, if_match, ctx.cfg)?;
     match patch::apply(kind, attributes_of(&old.resource), body, ctx.cfg) {
-        Ok(attrs) => {
+        Ok(mut attrs) => {
             check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
-            ctx.cfg.check_profile(kind, &attrs)?;
+            ctx.cfg.check_profile(kind, &mut attrs)?;
             store_update(&mut store, ctx, kind, &old, attrs)
         }
         Err(failure) => {
