@@ -519,3 +519,84 @@ pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
         Some(format!("{prefix}: {}", unique.join("; ")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::load;
+
+    fn case(steps: &str) -> Case {
+        let text = format!(
+            "spec: RFC7644 §3.3\ncases:\n  - id: c\n    title: t\n    level: MUST\n    steps:\n{steps}"
+        );
+        crate::load::load_sources([("x.yaml".to_string(), text)])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .cases
+            .remove(0)
+    }
+
+    const POST_WORK_EMAIL: &str = "      - request:\n          method: POST\n          path: /Users\n          body: { schemas: [urn:ietf:params:scim:schemas:core:2.0:User], userName: \"{{uid}}\", emails: [{ type: work, value: \"a@b.io\" }] }\n";
+
+    #[test]
+    fn unsupported_types_skip_on_a_rejecting_target() {
+        let reason = skip_reason(&load("xmatters").unwrap(), &case(POST_WORK_EMAIL));
+        assert_eq!(
+            reason.as_deref(),
+            Some("profile xmatters: emails of type \"work\" is not supported (types: \"Work Email\", \"Home Email\")")
+        );
+    }
+
+    #[test]
+    fn profile_types_fit() {
+        let steps = POST_WORK_EMAIL.replace("type: work", "type: \"{{profile.work_email_type}}\"");
+        assert_eq!(skip_reason(&load("xmatters").unwrap(), &case(&steps)), None);
+    }
+
+    #[test]
+    fn ignoring_targets_skip_only_what_the_case_looks_at() {
+        let alexis = load("alexishr").unwrap();
+        let sends = POST_WORK_EMAIL.replace(
+            "userName: \"{{uid}}\"",
+            "userName: \"{{uid}}\", nickName: n",
+        );
+        // The nickName is dropped, nothing looks at it; the work email is required and sent.
+        assert_eq!(skip_reason(&alexis, &case(&sends)), None);
+        let looks =
+            format!("{sends}        expect: {{ body: {{ /nickName: {{ equals: n }} }} }}\n");
+        let reason = skip_reason(&alexis, &case(&looks)).unwrap_or_default();
+        assert!(
+            reason.contains("attribute nickName is not supported"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn filters_removals_and_missing_test_data() {
+        let alexis = load("alexishr").unwrap();
+        let filter =
+            "      - request: { method: GET, path: /Users, query: { filter: 'title eq \"x\"' } }\n";
+        let reason = skip_reason(&alexis, &case(filter)).unwrap_or_default();
+        assert!(
+            reason.contains("filtering on title is not supported (only userName)"),
+            "{reason}"
+        );
+        let remove = "      - request: { method: PATCH, path: /Users/1, body: { schemas: [urn:ietf:params:scim:api:messages:2.0:PatchOp], Operations: [{ op: remove, path: active }] } }\n";
+        let reason = skip_reason(&alexis, &case(remove)).unwrap_or_default();
+        assert!(
+            reason.contains("clears active, which is required"),
+            "{reason}"
+        );
+        let home = POST_WORK_EMAIL.replace("type: work", "type: \"{{profile.home_email_type}}\"");
+        let reason = skip_reason(&alexis, &case(&home)).unwrap_or_default();
+        assert_eq!(
+            reason,
+            "profile alexishr has no home email type ({{profile.home_email_type}})"
+        );
+        let phone = POST_WORK_EMAIL.replace(
+            "emails: [{ type: work, value: \"a@b.io\" }]",
+            "emails: [{ type: work, value: \"a@b.io\" }], phoneNumbers: [{ type: work, value: \"555-0100\" }]",
+        );
+        let reason = skip_reason(&alexis, &case(&phone)).unwrap_or_default();
+        assert!(reason.contains("must be in e164 format"), "{reason}");
+    }
+}
