@@ -80,7 +80,7 @@ pub fn check(paths: &[PathBuf]) -> Result<Suite, AppError> {
     Ok(load_suite(paths)?)
 }
 
-fn validate_target(url: &str) -> Result<(), AppError> {
+pub fn validate_target(url: &str) -> Result<(), AppError> {
     let ok = (url.starts_with("http://") || url.starts_with("https://"))
         && url.len() > "https://".len()
         && !url.contains(char::is_whitespace);
@@ -197,7 +197,9 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         let cmp = baseline::compare(b, &report.results, &ids);
         for id in &cmp.expected {
             if let Some(entry) = b.cases.get(id) {
-                report.known_deviations.insert(id.clone(), entry.reason.clone());
+                report
+                    .known_deviations
+                    .insert(id.clone(), entry.reason.clone());
             }
         }
         cmp
@@ -207,8 +209,15 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         "{}",
         report::summary::render(&report, Some(&args.junit.display().to_string()))
     );
+    // Runs that include Entra cases end with the Entra ID readiness verdict.
+    if let Some(verdict) = crate::entra::verdict::Verdict::from_results(&report.results) {
+        print!("{}", verdict.render());
+    }
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &args.baseline) {
-        print!("{}", report::summary::render_baseline(cmp, &b.target, &path.display().to_string()));
+        print!(
+            "{}",
+            report::summary::render_baseline(cmp, &b.target, &path.display().to_string())
+        );
     }
 
     let ran = report

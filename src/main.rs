@@ -5,6 +5,8 @@ use clap::Parser;
 
 use scimspec::app::{self, AppError, RunStatus};
 use scimspec::cli::{Cli, Command, ServeArgs};
+use scimspec::entra::commands::{CommandOutput, CommandStatus};
+use scimspec::entra::EntraError;
 use scimspec::server::{self, Fault, ServerConfig};
 
 const EXIT_FAILED: u8 = 1;
@@ -60,6 +62,27 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+fn entra_exit(result: Result<CommandOutput, EntraError>) -> ExitCode {
+    match result {
+        Ok(out) => {
+            print!("{}", out.text);
+            match out.status {
+                CommandStatus::Passed => ExitCode::SUCCESS,
+                CommandStatus::Failed => ExitCode::from(EXIT_FAILED),
+                CommandStatus::Unreachable => ExitCode::from(EXIT_UNREACHABLE),
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if e.is_unreachable() {
+                EXIT_UNREACHABLE
+            } else {
+                EXIT_USAGE
+            })
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -86,6 +109,8 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_USAGE)
             }
         },
+        Command::Probe(args) => entra_exit(scimspec::entra::commands::probe(&args)),
+        Command::Provision(args) => entra_exit(scimspec::entra::commands::provision(&args)),
         Command::Check(args) => match app::check(&args.paths) {
             Ok(suite) => {
                 println!("{} cases, all valid", suite.cases.len());

@@ -183,6 +183,7 @@ fn parse_file(
                 id: raw.id,
                 title: raw.title,
                 requirement: raw.requirement,
+                consequence: raw.consequence,
                 level: raw.level,
                 tags,
                 requires,

@@ -101,6 +101,8 @@ pub struct RawCase {
     #[serde(default)]
     pub requirement: Option<String>,
     #[serde(default)]
+    pub consequence: Option<String>,
+    #[serde(default)]
     pub spec: Option<String>,
     pub level: Level,
     #[serde(default)]
@@ -120,6 +122,8 @@ pub struct Case {
     pub id: String,
     pub title: String,
     pub requirement: Option<String>,
+    /// What breaks in the client when the requirement does not hold (Entra cases).
+    pub consequence: Option<String>,
     /// e.g. `RFC7644 §3.3` or `RFC7644 §3.3 L1302`.
     pub spec: String,
     pub level: Level,
