@@ -28,6 +28,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate case files and print what they hold, without running anything.
     Check(CheckArgs),
+    /// Write the coverage document: RFC section → cases, and the sections not covered.
+    Coverage(CoverageArgs),
     /// Entra ID's Test Connection: query a random GUID on the matching attribute, as Entra does.
     Probe(ProbeArgs),
     /// Replay Entra ID provisioning (on-demand steps, then a lifecycle) for a file of users and groups.
@@ -151,6 +153,16 @@ pub struct ServeArgs {
 pub struct CheckArgs {
     /// Case files or directories (default: the embedded suite).
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Write the document here (default: standard output).
+    #[arg(long, value_name = "PATH", conflicts_with = "check")]
+    pub out: Option<PathBuf>,
+    /// Exit with 1 when this file differs from what would be generated.
+    #[arg(long, value_name = "PATH")]
+    pub check: Option<PathBuf>,
 }
 
 // --- Microsoft Entra ID commands -------------------------------------------------------------

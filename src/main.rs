@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use scimspec::app::{self, AppError, RunStatus};
-use scimspec::cli::{Cli, Command, ServeArgs};
+use scimspec::cli::{Cli, Command, CoverageArgs, ServeArgs};
 use scimspec::entra::commands::{CommandOutput, CommandStatus};
 use scimspec::entra::EntraError;
 use scimspec::server::{self, Fault, ServerConfig};
@@ -83,6 +83,45 @@ fn entra_exit(result: Result<CommandOutput, EntraError>) -> ExitCode {
     }
 }
 
+fn coverage(args: &CoverageArgs) -> ExitCode {
+    let doc = match app::check(&[])
+        .map_err(|e| e.to_string())
+        .and_then(|suite| {
+            scimspec::report::coverage::render(&suite.cases).map_err(|e| e.to_string())
+        }) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if let Some(path) = &args.check {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != doc {
+            eprintln!(
+                "error: {} is out of date: run scimspec coverage --out {}",
+                path.display(),
+                path.display()
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
+        return ExitCode::SUCCESS;
+    }
+    match &args.out {
+        Some(path) => match std::fs::write(path, &doc) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        None => {
+            print!("{doc}");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -109,6 +148,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_USAGE)
             }
         },
+        Command::Coverage(args) => coverage(&args),
         Command::Probe(args) => entra_exit(scimspec::entra::commands::probe(&args)),
         Command::Provision(args) => entra_exit(scimspec::entra::commands::provision(&args)),
         Command::Check(args) => match app::check(&args.paths) {

@@ -170,3 +170,13 @@ fn list_and_filters_select_cases_by_name() {
     );
     assert!(!all.contains("discovery"), "{all}");
 }
+
+#[test]
+fn coverage_document_is_current() {
+    let out = scimspec()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["coverage", "--check", "suites/COVERAGE.md"])
+        .output()
+        .expect("run scimspec");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -287,6 +287,7 @@ mod tests {
             requirement: None,
             consequence: Some(format!("consequence of {id}")),
             spec: "Entra E-X".into(),
+            also: Vec::new(),
             level,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             requires: Vec::new(),

@@ -210,7 +210,18 @@ impl HttpClient {
     pub async fn send(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {
         let mut attempt = 0;
         loop {
-            let exchange = self.send_once(request).await?;
+            let exchange = match self.send_once(request).await {
+                Ok(exchange) => exchange,
+                // A pooled keep-alive connection the server has just closed fails the next
+                // request on it; an idempotent request is safely sent again once.
+                Err(HttpError::Transport { .. })
+                    if Self::idempotent(&request.method) && attempt == 0 =>
+                {
+                    attempt += 1;
+                    self.send_once(request).await?
+                }
+                Err(e) => return Err(e),
+            };
             let status = exchange.response.status;
             if (status == 429 || status == 503) && attempt < self.options.max_retries {
                 if let Some(wait) = exchange
@@ -226,6 +237,10 @@ impl HttpClient {
             }
             return Ok(exchange);
         }
+    }
+
+    fn idempotent(method: &str) -> bool {
+        matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
     }
 
     async fn send_once(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {

@@ -181,6 +181,7 @@ fn parse_file(
                     )
                 })?,
                 id: raw.id,
+                also: raw.also,
                 title: raw.title,
                 requirement: raw.requirement,
                 consequence: raw.consequence,

@@ -104,6 +104,8 @@ pub struct RawCase {
     pub consequence: Option<String>,
     #[serde(default)]
     pub spec: Option<String>,
+    #[serde(default)]
+    pub also: Vec<String>,
     pub level: Level,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -126,6 +128,8 @@ pub struct Case {
     pub consequence: Option<String>,
     /// e.g. `RFC7644 §3.3` or `RFC7644 §3.3 L1302`.
     pub spec: String,
+    /// Further sections the case exercises.
+    pub also: Vec<String>,
     pub level: Level,
     pub tags: Vec<String>,
     pub requires: Vec<Capability>,
@@ -168,6 +172,9 @@ pub struct Step {
     pub name: Option<String>,
     #[serde(default)]
     pub setup: bool,
+    /// When its expectations fail, the case does not apply to the target: it is skipped.
+    #[serde(default)]
+    pub assume: bool,
     #[serde(default)]
     pub repeat: Option<u32>,
     pub request: Request,

@@ -1,5 +1,6 @@
 //! Stage 4: reporters. They read a finished [`RunReport`] and never send requests.
 
+pub mod coverage;
 pub mod junit;
 pub mod summary;
 

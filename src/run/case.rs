@@ -115,7 +115,12 @@ impl CaseRun<'_> {
         if problems.is_empty() {
             return Ok(());
         }
-        let (outcome, prefix) = if step.setup {
+        let (outcome, prefix) = if step.assume {
+            (
+                Outcome::Skip,
+                format!("does not apply to this target ({label})"),
+            )
+        } else if step.setup {
             (Outcome::Error, format!("precondition {label} did not hold"))
         } else {
             (

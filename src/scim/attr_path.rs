@@ -83,7 +83,10 @@ impl fmt::Display for AttrPath {
 
 /// Splits `urn:…:name.sub` at the last colon; paths without the `urn:` scheme have no URN.
 fn split_urn(text: &str) -> (Option<&str>, &str) {
-    let is_urn = text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:");
+    let is_urn = text.len() > 4
+        && text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"));
     match text.rfind(':') {
         Some(i) if is_urn => (Some(&text[..i]), &text[i + 1..]),
         _ => (None, text),
@@ -126,7 +129,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_names() {
-        for bad in ["", "1abc", "a.b.c", "a b", "name.", ".x", "urn:", "a[b]"] {
+        for bad in [
+            "", "1abc", "a.b.c", "a b", "name.", ".x", "urn:", "a[b]", "ab€x", "é",
+        ] {
             assert!(AttrPath::parse(bad).is_err(), "{bad}");
         }
     }

@@ -3,6 +3,7 @@
 //! (§3.5.2).
 
 pub mod attr_path;
+mod embedded;
 pub mod filter;
 pub mod path;
 pub mod schema;

@@ -4,12 +4,11 @@
 //! The embedded definitions are the RFC's own, with the verified errata that change behaviour
 //! applied at load time (5368, 6004, 8471, 8472) and the common attributes of §3.1 added.
 
-use std::sync::OnceLock;
-
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use thiserror::Error;
 
 use super::attr_path::AttrPath;
+pub use super::embedded::{group, registry, user, Registry};
 
 /// URN of the core User schema.
 pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -24,14 +23,6 @@ pub const SERVICE_PROVIDER_CONFIG_URN: &str =
 pub const RESOURCE_TYPE_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 /// URN of the Schema schema.
 pub const SCHEMA_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
-
-const USER_JSON: &str = include_str!("../../schemas/scim/User.json");
-const GROUP_JSON: &str = include_str!("../../schemas/scim/Group.json");
-const ENTERPRISE_USER_JSON: &str = include_str!("../../schemas/scim/EnterpriseUser.json");
-const SERVICE_PROVIDER_CONFIG_JSON: &str =
-    include_str!("../../schemas/scim/ServiceProviderConfig.json");
-const RESOURCE_TYPE_JSON: &str = include_str!("../../schemas/scim/ResourceType.json");
-const SCHEMA_JSON: &str = include_str!("../../schemas/scim/Schema.json");
 
 /// A schema definition that could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -370,7 +361,8 @@ impl ResourceSchema {
     }
 }
 
-/// The common attributes of RFC 7643 §3.1 (their characteristics take precedence).
+/// The common attributes of RFC 7643 §3.1 (their characteristics take precedence), plus
+/// `schemas`.
 pub fn common_attributes() -> Vec<AttributeDef> {
     let simple =
         |name: &str, attr_type, case_exact, mutability, returned, uniqueness| AttributeDef {
@@ -411,7 +403,19 @@ pub fn common_attributes() -> Vec<AttributeDef> {
         meta_sub("location", AttrType::Reference, false),
         meta_sub("version", AttrType::String, true),
     ];
+    // RFC 7643 §3: "schemas" is not an attribute of any schema, but filters may test it
+    // (RFC 7644 §3.4.2.2 example `schemas eq "urn:…:enterprise:2.0:User"`).
+    let mut schemas = simple(
+        "schemas",
+        AttrType::Reference,
+        false,
+        Mutability::ReadOnly,
+        Returned::Always,
+        Uniqueness::None,
+    );
+    schemas.multi_valued = true;
     vec![
+        schemas,
         simple(
             "id",
             AttrType::String,
@@ -430,175 +434,6 @@ pub fn common_attributes() -> Vec<AttributeDef> {
         ),
         meta,
     ]
-}
-
-/// The embedded schemas, errata applied, in the order `/Schemas` lists them.
-pub struct Registry {
-    pub user: ResourceSchema,
-    pub group: ResourceSchema,
-    pub schemas: Vec<SchemaDef>,
-}
-
-impl Registry {
-    /// The schema definition with this URN (case-insensitive).
-    pub fn schema(&self, urn: &str) -> Option<&SchemaDef> {
-        self.schemas.iter().find(|s| s.id.eq_ignore_ascii_case(urn))
-    }
-}
-
-/// The embedded registry (parsed once).
-pub fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-/// The User resource schema (core User + Enterprise User extension).
-pub fn user() -> &'static ResourceSchema {
-    &registry().user
-}
-
-/// The Group resource schema.
-pub fn group() -> &'static ResourceSchema {
-    &registry().group
-}
-
-fn build_registry() -> Registry {
-    let user = embedded(USER_JSON);
-    let group = embedded(GROUP_JSON);
-    let enterprise = embedded(ENTERPRISE_USER_JSON);
-    let mut schemas = vec![
-        user.clone(),
-        group.clone(),
-        enterprise.clone(),
-        embedded(SERVICE_PROVIDER_CONFIG_JSON),
-        embedded(RESOURCE_TYPE_JSON),
-        embedded(SCHEMA_JSON),
-    ];
-    for s in &mut schemas {
-        s.document = publishable(&s.document, &s.id);
-    }
-    Registry {
-        user: ResourceSchema {
-            description: "User Account".into(),
-            ..ResourceSchema::new("User", "/Users", user, vec![(enterprise, false)])
-        },
-        group: ResourceSchema {
-            description: "Group".into(),
-            ..ResourceSchema::new("Group", "/Groups", group, Vec::new())
-        },
-        schemas,
-    }
-}
-
-/// Parses an embedded schema, applying the errata and server rules to the JSON first so that
-/// the model and the published document agree.
-fn embedded(text: &str) -> SchemaDef {
-    // The embedded files are part of the build; a parse failure is a build defect caught by tests.
-    let mut doc: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({}));
-    apply_errata(&mut doc);
-    SchemaDef::from_json(&doc).unwrap_or_else(|_| SchemaDef {
-        id: String::new(),
-        name: String::new(),
-        attributes: Vec::new(),
-        document: doc,
-    })
-}
-
-/// Applies the verified errata that change behaviour, and this server's documented choices.
-fn apply_errata(doc: &mut Value) {
-    let id = doc
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let Some(attrs) = doc.get_mut("attributes").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for attr in attrs.iter_mut() {
-        let Some(obj) = attr.as_object_mut() else {
-            continue;
-        };
-        let name = obj
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        // Erratum 6004: complex attributes carry no uniqueness.
-        if obj.get("type").and_then(Value::as_str) == Some("complex") {
-            obj.remove("uniqueness");
-        }
-        match (id.as_str(), name.as_str()) {
-            // Erratum 5368: Group.displayName is REQUIRED. Entra requires it to be unique.
-            (GROUP_URN, "displayName") => {
-                obj.insert("required".into(), Value::Bool(true));
-                obj.insert("uniqueness".into(), json!("server"));
-            }
-            // RFC 7643 §4.2 and the §8.5 examples use members.display; add its definition.
-            (GROUP_URN, "members") => add_members_display(obj),
-            // Erratum 8471: groups.$ref references Groups only.
-            (USER_URN, "groups") => set_sub(obj, "$ref", "referenceTypes", json!(["Group"])),
-            // Erratum 8472: manager.value holds a case-exact id.
-            (ENTERPRISE_USER_URN, "manager") => {
-                set_sub(obj, "value", "caseExact", Value::Bool(true));
-            }
-            _ => {}
-        }
-    }
-}
-
-fn set_sub(attr: &mut Map<String, Value>, sub: &str, key: &str, value: Value) {
-    let Some(subs) = attr.get_mut("subAttributes").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for s in subs.iter_mut() {
-        if s.get("name").and_then(Value::as_str) == Some(sub) {
-            if let Some(o) = s.as_object_mut() {
-                o.insert(key.to_string(), value.clone());
-            }
-        }
-    }
-}
-
-fn add_members_display(attr: &mut Map<String, Value>) {
-    let Some(subs) = attr.get_mut("subAttributes").and_then(Value::as_array_mut) else {
-        return;
-    };
-    if subs
-        .iter()
-        .any(|s| s.get("name").and_then(Value::as_str) == Some("display"))
-    {
-        return;
-    }
-    subs.push(json!({
-        "name": "display",
-        "type": "string",
-        "multiValued": false,
-        "description": "A human-readable name, primarily used for display purposes.",
-        "required": false,
-        "caseExact": false,
-        "mutability": "immutable",
-        "returned": "default",
-        "uniqueness": "none"
-    }));
-}
-
-/// The published form of a schema (erratum 8417): `schemas` first, `meta` with the Schema
-/// resource type; `meta.location` is completed by the server with its base URL.
-fn publishable(doc: &Value, id: &str) -> Value {
-    let mut out = Map::new();
-    out.insert("schemas".into(), json!([SCHEMA_URN]));
-    if let Some(obj) = doc.as_object() {
-        for (k, v) in obj {
-            if k != "meta" && k != "schemas" {
-                out.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    out.insert(
-        "meta".into(),
-        json!({"resourceType": "Schema", "location": format!("/Schemas/{id}")}),
-    );
-    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -208,6 +208,7 @@ impl ProvisionReport {
                     requirement: None,
                     consequence: (!s.consequence.is_empty()).then(|| s.consequence.clone()),
                     spec: s.spec.clone(),
+                    also: Vec::new(),
                     level: s.level,
                     tags: vec![
                         "entra".into(),

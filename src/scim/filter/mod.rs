@@ -10,7 +10,7 @@
 //! # Ok::<(), filter::FilterError>(())
 //! ```
 
-mod eval;
+pub mod eval;
 mod lexer;
 mod parser;
 mod validate;

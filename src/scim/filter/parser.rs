@@ -401,3 +401,69 @@ mod tests {
         assert!(parse(&ok).is_ok());
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use serde_json::json;
+
+    use crate::scim::attr_path::AttrPath;
+    use crate::scim::path::PatchPath;
+    use crate::scim::schema;
+
+    const PIECES: &[&str] = &[
+        "userName",
+        "emails",
+        "name.givenName",
+        "urn:ietf:params:scim:schemas:core:2.0:User:",
+        " eq ",
+        " co ",
+        " pr",
+        " and ",
+        " or ",
+        "not",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\"",
+        "\\",
+        "\"x\"",
+        "1e5",
+        "-",
+        ".",
+        ":",
+        "€",
+        "é",
+        "true",
+        "null",
+        " ",
+        "type",
+        "value",
+        "$ref",
+        "\u{0}",
+        "]]",
+        "[[",
+        "ab€",
+    ];
+
+    #[test]
+    fn random_input_never_panics() {
+        let mut rng = StdRng::seed_from_u64(7643);
+        let user = json!({"userName": "a", "emails": [{"value": "x", "type": "work"}], "name": {"givenName": "g"}});
+        for _ in 0..20_000 {
+            let n = rng.random_range(1..12);
+            let text: String = (0..n)
+                .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+                .collect();
+            if let Ok(f) = super::parse(&text) {
+                let _ = f.validate(schema::user());
+                let _ = f.matches(&user, schema::user());
+                assert_eq!(super::parse(&f.to_string()).as_ref(), Ok(&f), "{text}");
+            }
+            let _ = PatchPath::parse(&text);
+            let _ = AttrPath::parse(&text);
+        }
+    }
+}

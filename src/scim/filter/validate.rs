@@ -13,6 +13,15 @@ impl Filter {
         self.check(schema, None)
     }
 
+    /// Validates a `valFilter` whose names are sub-attributes of `attr` (a PATCH value path).
+    pub fn validate_value_filter(
+        &self,
+        schema: &ResourceSchema,
+        attr: &AttributeDef,
+    ) -> Result<(), FilterError> {
+        self.check(schema, Some(attr))
+    }
+
     fn check(
         &self,
         schema: &ResourceSchema,
@@ -153,6 +162,7 @@ mod tests {
             r#"active eq false and title pr"#,
             r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1""#,
             r#"nickName eq null"#,
+            r#"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
         ] {
             assert_eq!(validate(ok), Ok(()), "{ok}");
         }

@@ -1,0 +1,162 @@
+//! The fault catalogue: each fault makes the reference server break exactly one rule, so the
+//! suite can prove that some case catches it. Faults are checked where the rule is implemented.
+
+use std::fmt;
+use std::str::FromStr;
+
+use thiserror::Error;
+
+/// `FromStr` error for a name that is not in [`Fault::all`].
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("unknown fault {0}")]
+pub struct UnknownFault(pub String);
+
+macro_rules! faults {
+    ($( $variant:ident => $name:literal, $rule:literal; )*) => {
+        /// One deliberately broken rule of the reference server.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Fault {
+            $( $variant, )*
+        }
+
+        impl Fault {
+            /// Every fault, in catalogue order.
+            pub fn all() -> &'static [Fault] {
+                &[ $( Fault::$variant, )* ]
+            }
+
+            /// The kebab-case name used on the command line.
+            pub fn name(self) -> &'static str {
+                match self { $( Fault::$variant => $name, )* }
+            }
+
+            /// The rule the fault breaks, with its RFC (or Entra) section.
+            pub fn rule(self) -> &'static str {
+                match self { $( Fault::$variant => $rule, )* }
+            }
+        }
+    };
+}
+
+faults! {
+    // Status codes
+    CreateReturns200 => "create-returns-200", "RFC7644 §3.3: successful create answers 200 instead of 201 Created";
+    DeleteReturns200 => "delete-returns-200", "RFC7644 §3.6: successful DELETE answers 200 with a body instead of 204 No Content";
+    UnknownIdReturns400 => "unknown-id-returns-400", "RFC7644 §3.12: an unknown resource id answers 400 instead of 404";
+    DeletedStillFound => "deleted-still-found", "RFC7644 §3.6: a deleted resource is still returned by GET";
+    PutUnknownCreates => "put-unknown-creates", "RFC7644 §3.5.1: PUT to an unknown id creates the resource instead of answering 404";
+    DuplicateReturns400 => "duplicate-returns-400", "RFC7644 §3.3: a duplicate userName answers 400 instead of 409 uniqueness";
+    MissingRequiredAccepted => "missing-required-accepted", "RFC7643 §4.1 / RFC7644 §3.3: a User without userName is created";
+    MalformedJsonReturns500 => "malformed-json-returns-500", "RFC7644 §3.12: malformed JSON answers 500 instead of 400 invalidSyntax";
+    // Headers
+    NoLocationHeader => "no-location-header", "RFC7644 §3.3: create answers without a Location header";
+    ContentTypeJson => "content-type-json", "RFC7644 §8.1: responses use Content-Type application/json instead of application/scim+json";
+    NoEtagHeader => "no-etag-header", "RFC7644 §3.14: single-resource answers carry no ETag header";
+    EtagMismatchesVersion => "etag-mismatches-version", "RFC7643 §3.1: the ETag header differs from meta.version";
+    IfMatchIgnored => "if-match-ignored", "RFC7644 §3.14: a stale If-Match is ignored instead of answering 412";
+    IfNoneMatchIgnored => "if-none-match-ignored", "RFC7644 §3.14: a matching If-None-Match on GET answers 200 instead of 304";
+    // Lists, filters, pagination, sorting
+    ZeroResults404 => "zero-results-404", "RFC7644 §3.4.2: a query with no matches answers 404 instead of an empty ListResponse";
+    FilterIgnored => "filter-ignored", "RFC7644 §3.4.2.2: the filter is ignored and every resource is listed";
+    InvalidFilterAccepted => "invalid-filter-accepted", "RFC7644 §3.4.2.2: an unparsable filter answers 200 instead of 400 invalidFilter";
+    TotalResultsPageOnly => "total-results-page-only", "RFC7644 §3.4.2.4: totalResults counts the page instead of all matches";
+    StartIndexZeroBased => "start-index-zero-based", "RFC7644 §3.4.2.4: startIndex is treated as 0-based";
+    CountIgnored => "count-ignored", "RFC7644 §3.4.2.4: count does not limit the page size";
+    EqCaseSensitive => "eq-case-sensitive", "RFC7644 §3.4.2.2: eq on a caseExact=false attribute (userName) is case-sensitive";
+    CoAsEq => "co-as-eq", "RFC7644 §3.4.2.2: co matches only whole values, like eq";
+    AndAsOr => "and-as-or", "RFC7644 §3.4.2.2: and is evaluated as or";
+    NotIgnored => "not-ignored", "RFC7644 §3.4.2.2: not is ignored";
+    PrMatchesUnassigned => "pr-matches-unassigned", "RFC7644 §3.4.2.2: pr is true for unassigned or null attributes";
+    SortByIgnored => "sort-by-ignored", "RFC7644 §3.4.2.3: sortBy is ignored";
+    SortOrderIgnored => "sort-order-ignored", "RFC7644 §3.4.2.3: sortOrder=descending is ignored";
+    ListSchemaMissing => "list-schema-missing", "RFC7644 §3.4.2: the ListResponse has no schemas member";
+    // Projection
+    AttributesIgnored => "attributes-ignored", "RFC7644 §3.9: the attributes parameter is ignored";
+    ExcludedAttributesIgnored => "excluded-attributes-ignored", "RFC7644 §3.9: the excludedAttributes parameter is ignored";
+    AttributesDropsId => "attributes-drops-id", "RFC7643 §2.2 / §3.1: id (returned always) is dropped when attributes omits it";
+    PasswordReturned => "password-returned", "RFC7643 §4.1: password (returned never) is returned";
+    // PATCH
+    PatchIgnoresRemove => "patch-ignores-remove", "RFC7644 §3.5.2.2: remove op is ignored";
+    PatchAddReplacesMulti => "patch-add-replaces-multi", "RFC7644 §3.5.2.1: add to a multi-valued attribute replaces its values instead of appending";
+    PatchReplaceFilterAll => "patch-replace-filter-all", "RFC7644 §3.5.2.3: replace with a value filter replaces every value, not only the matching ones";
+    PatchNoTargetSucceeds => "patch-no-target-succeeds", "RFC7644 §3.5.2.3: replace with a value filter matching nothing succeeds instead of 400 noTarget";
+    PatchRemoveNoPathAccepted => "patch-remove-no-path-accepted", "RFC7644 §3.5.2.2: remove without path succeeds instead of 400 noTarget";
+    PatchNotAtomic => "patch-not-atomic", "RFC7644 §3.5.2: a failing PATCH keeps the operations applied before the error";
+    PatchPrimaryNotExclusive => "patch-primary-not-exclusive", "RFC7644 §3.5.2: setting primary=true leaves other values primary";
+    PatchReadOnlyAccepted => "patch-readonly-accepted", "RFC7644 §3.5.2: PATCH of a readOnly attribute succeeds instead of 400 mutability";
+    PatchInvalidPathAccepted => "patch-invalid-path-accepted", "RFC7644 §3.5.2: a malformed path is ignored instead of 400 invalidPath";
+    // Schema semantics
+    ClientIdAccepted => "client-id-accepted", "RFC7643 §3.1: a client-supplied id is kept instead of being ignored";
+    ImmutableChangeable => "immutable-changeable", "RFC7643 §2.2: an immutable attribute (members.value) can be changed";
+    UniquenessNotEnforced => "uniqueness-not-enforced", "RFC7643 §2.2 / RFC7644 §3.3: a duplicate userName is accepted";
+    UserNameCaseExact => "username-case-exact", "RFC7643 §4.1: userName uniqueness is case-sensitive (caseExact=false broken)";
+    LastModifiedNotUpdated => "last-modified-not-updated", "RFC7643 §3.1: meta.lastModified is not updated when the resource changes";
+    UserGroupsNotDerived => "user-groups-not-derived", "RFC7643 §4.1: User.groups does not reflect group membership";
+    // Error format
+    ErrorStatusNumber => "error-status-number", "RFC7644 §3.12: the error status is a JSON number instead of a string";
+    ErrorSchemaMissing => "error-schema-missing", "RFC7644 §3.12: error bodies lack the Error schema URI";
+    ErrorHtml => "error-html", "RFC7644 §3.12: errors are answered with an HTML page";
+    ErrorNoScimType => "error-no-scim-type", "RFC7644 §3.12: 400 errors omit scimType";
+    // Discovery
+    ResourceTypesMissingGroup => "resource-types-missing-group", "RFC7644 §4: /ResourceTypes omits Group although /Groups works";
+    SchemasNotListResponse => "schemas-not-list-response", "RFC7644 §4: /Schemas answers a bare JSON array instead of a ListResponse";
+    SpcNoAuthSchemes => "spc-no-auth-schemes", "RFC7643 §5: ServiceProviderConfig lacks the required authenticationSchemes";
+    DiscoveryFilterAccepted => "discovery-filter-accepted", "RFC7644 §4: a filter on a discovery endpoint is ignored instead of 403";
+    // Authentication
+    NoAuth => "no-auth", "RFC7644 §2 / §7.4: requests without valid credentials are served";
+    Auth403 => "auth-403", "RFC7644 §3.12: missing credentials answer 403 instead of 401";
+    NoWwwAuthenticate => "no-www-authenticate", "RFC7235 §3.1 / RFC7644 §2: 401 answers lack WWW-Authenticate";
+    // Bulk
+    BulkIdNotResolved => "bulk-id-not-resolved", "RFC7644 §3.7.2: bulkId references are not resolved";
+    BulkMaxOperationsIgnored => "bulk-max-operations-ignored", "RFC7644 §3.7.4: more than maxOperations is accepted instead of 413";
+    // Entra dialects
+    PatchOpCaseSensitive => "patch-op-case-sensitive", "Entra ENTRA.md §4 (RFC7644 §3.5.2): capitalised ops (Add/Replace/Remove) are rejected";
+    StringBooleansRejected => "string-booleans-rejected", "Entra ENTRA.md §4: string booleans (\"False\") are rejected";
+    DottedKeysRejected => "dotted-keys-rejected", "Entra ENTRA.md §4 (RFC7644 §3.5.2.3): path-less replace with dotted keys is rejected";
+    MemberRemoveWipesAll => "member-remove-wipes-all", "Entra ENTRA.md §4: remove on members with a value list removes every member";
+    MemberNullRefRejected => "member-null-ref-rejected", "Entra ENTRA.md §3 (RFC7643 §2.5): a member with \"$ref\": null is rejected";
+    ManagerStringRejected => "manager-string-rejected", "Entra ENTRA-CATALOG §1.6: manager given as a plain id string is rejected";
+    AdscimSchemaRejected => "adscim-schema-rejected", "Entra ENTRA.md §3: group create with the ADSCIM schema URI is rejected";
+    NullAttributesRejected => "null-attributes-rejected", "RFC7643 §2.5: null attribute values on create are rejected instead of meaning unassigned";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Fault {
+    type Err = UnknownFault;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Fault::all()
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFault(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for f in Fault::all() {
+            assert!(seen.insert(f.name()), "duplicate {}", f.name());
+            assert!(f
+                .name()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            assert_eq!(f.name().parse::<Fault>(), Ok(*f));
+            assert!(!f.rule().is_empty() && !f.rule().contains('\n'));
+        }
+        assert!(Fault::all().len() >= 40);
+        assert_eq!("nope".parse::<Fault>(), Err(UnknownFault("nope".into())));
+    }
+}

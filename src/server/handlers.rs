@@ -1,0 +1,342 @@
+//! HTTP handlers: extract the request, call the resource logic, shape the answer.
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_TYPE, HOST, IF_MATCH, IF_NONE_MATCH};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::bulk;
+use super::discovery;
+use super::error::{ScimError, ScimType};
+use super::faults::Fault;
+use super::kind::Kind;
+use super::list::{self, Via};
+use super::projection::Projection;
+use super::query::{param, ListQuery};
+use super::resources::{self, etag_matches, Ctx};
+use super::respond;
+use super::state::AppState;
+use super::store::Record;
+use super::{ServerConfig, BASE_PATH};
+
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn params(q: Params) -> Result<Vec<(String, String)>, ScimError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ScimError::invalid_value(format!("unreadable query string: {e}")))
+}
+
+/// The base URL as the client addressed us (for `meta.location` and `$ref`).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}{BASE_PATH}")
+}
+
+fn kind_of(segment: &str) -> Result<Kind, ScimError> {
+    Kind::from_segment(segment)
+        .ok_or_else(|| ScimError::not_found(format!("no endpoint /{segment}")))
+}
+
+fn header(headers: &HeaderMap, name: axum::http::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Reads a JSON request body: `application/scim+json` or `application/json` (RFC 7644 §3.8).
+fn json_body(headers: &HeaderMap, body: &Bytes, cfg: &ServerConfig) -> Result<Value, ScimError> {
+    if let Some(ct) = header(headers, CONTENT_TYPE) {
+        let media = ct
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if media != "application/scim+json" && media != "application/json" {
+            return Err(ScimError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                None,
+                format!("Content-Type {ct} is not supported; use application/scim+json"),
+            ));
+        }
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if cfg.has(Fault::MalformedJsonReturns500) {
+            return ScimError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "internal error");
+        }
+        ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}"))
+    })
+}
+
+/// A single resource under the request's `attributes`/`excludedAttributes`.
+fn render(kind: Kind, record: &Record, params: &[(String, String)], cfg: &ServerConfig) -> Bytes {
+    let projection = Projection::parse(
+        kind.schema(),
+        param(params, "attributes"),
+        param(params, "excludedAttributes"),
+        cfg,
+    );
+    if projection.is_default() {
+        return record.body.clone();
+    }
+    let shown = projection.apply(&record.resource, kind.schema(), cfg);
+    Bytes::from(serde_json::to_vec(&shown).unwrap_or_default())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    q: Params,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let q = ListQuery::from_params(&params(q)?)?;
+    list::list(&state, &[kind], &q, Via::Get)
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let q = ListQuery::from_search_request(&json_body(&headers, &body, state.config())?)?;
+    list::list(&state, &[kind], &q, Via::Search)
+}
+
+pub async fn search_all(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let q = ListQuery::from_search_request(&json_body(&headers, &body, state.config())?)?;
+    list::list(&state, &Kind::ALL, &q, Via::Search)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    headers: HeaderMap,
+    q: Params,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let params = params(q)?;
+    let cfg = state.config();
+    let body = json_body(&headers, &body, cfg)?;
+    let base = base_url(&headers);
+    let record = resources::create(&state, &Ctx { cfg, base: &base }, kind, &body)?;
+    let status = if cfg.has(Fault::CreateReturns200) {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(respond::resource(
+        status,
+        &record,
+        render(kind, &record, &params, cfg),
+        true,
+        cfg,
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path((segment, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let params = params(q)?;
+    let cfg = state.config();
+    let record = resources::get(&state, kind, &id)?;
+    if let Some(tags) = header(&headers, IF_NONE_MATCH) {
+        if etag_matches(tags, &record.version) && !cfg.has(Fault::IfNoneMatchIgnored) {
+            let mut res = StatusCode::NOT_MODIFIED.into_response();
+            respond::add_resource_headers(&mut res, &record, false, cfg);
+            return Ok(res);
+        }
+    }
+    Ok(respond::resource(
+        StatusCode::OK,
+        &record,
+        render(kind, &record, &params, cfg),
+        false,
+        cfg,
+    ))
+}
+
+pub async fn replace(
+    State(state): State<AppState>,
+    Path((segment, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    q: Params,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let params = params(q)?;
+    let cfg = state.config();
+    let body = json_body(&headers, &body, cfg)?;
+    let base = base_url(&headers);
+    let record = resources::replace(
+        &state,
+        &Ctx { cfg, base: &base },
+        kind,
+        &id,
+        &body,
+        header(&headers, IF_MATCH),
+    )?;
+    Ok(respond::resource(
+        StatusCode::OK,
+        &record,
+        render(kind, &record, &params, cfg),
+        false,
+        cfg,
+    ))
+}
+
+pub async fn modify(
+    State(state): State<AppState>,
+    Path((segment, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    q: Params,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let params = params(q)?;
+    let cfg = state.config();
+    let body = json_body(&headers, &body, cfg)?;
+    let base = base_url(&headers);
+    let record = resources::modify(
+        &state,
+        &Ctx { cfg, base: &base },
+        kind,
+        &id,
+        &body,
+        header(&headers, IF_MATCH),
+    )?;
+    Ok(respond::resource(
+        StatusCode::OK,
+        &record,
+        render(kind, &record, &params, cfg),
+        false,
+        cfg,
+    ))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((segment, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ScimError> {
+    let kind = kind_of(&segment)?;
+    let cfg = state.config();
+    let base = base_url(&headers);
+    let record = resources::delete(
+        &state,
+        &Ctx { cfg, base: &base },
+        kind,
+        &id,
+        header(&headers, IF_MATCH),
+    )?;
+    if cfg.has(Fault::DeleteReturns200) {
+        return Ok(respond::bytes(StatusCode::OK, record.body.clone()));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn service_provider_config(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, ScimError> {
+    discovery::refuse_filter(&params(q)?, state.config())?;
+    Ok(discovery::service_provider_config(
+        &base_url(&headers),
+        state.config(),
+    ))
+}
+
+pub async fn resource_types(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, ScimError> {
+    discovery::refuse_filter(&params(q)?, state.config())?;
+    Ok(discovery::resource_types(
+        &base_url(&headers),
+        state.config(),
+    ))
+}
+
+pub async fn resource_type(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ScimError> {
+    discovery::resource_type_by_name(&name, &base_url(&headers), state.config())
+}
+
+pub async fn schemas(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, ScimError> {
+    discovery::refuse_filter(&params(q)?, state.config())?;
+    Ok(discovery::schemas(&base_url(&headers), state.config()))
+}
+
+pub async fn schema(Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ScimError> {
+    discovery::schema_by_id(&id, &base_url(&headers))
+}
+
+pub async fn bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    bulk::check_payload_size(body.len())?;
+    let cfg = state.config();
+    let body = json_body(&headers, &body, cfg)?;
+    let base = base_url(&headers);
+    let answer = bulk::run(&state, &Ctx { cfg, base: &base }, &body)?;
+    Ok(respond::json(StatusCode::OK, &answer))
+}
+
+/// `/Me` (RFC 7644 §3.11) is not supported: 501.
+pub async fn me() -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        None,
+        "the /Me alias is not supported",
+    )
+}
+
+/// Unknown routes: 404, or 400 `invalidVers` for another SCIM version's base path.
+pub async fn not_found(uri: Uri) -> ScimError {
+    let path = uri.path();
+    let other_version = path
+        .strip_prefix("/scim/v")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|v| !v.is_empty() && v != "2" && v.chars().all(|c| c.is_ascii_digit()));
+    if other_version {
+        return ScimError::bad_request(
+            ScimType::InvalidVers,
+            format!("{path}: only SCIM 2.0 ({BASE_PATH}) is served"),
+        );
+    }
+    ScimError::not_found(format!("no endpoint {path}"))
+}
+
+/// A known route with an unsupported method.
+pub async fn method_not_allowed() -> ScimError {
+    ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "method not allowed on this endpoint",
+    )
+}

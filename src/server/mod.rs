@@ -1,0 +1,160 @@
+//! The embedded reference SCIM 2.0 service provider (RFC 7643 / RFC 7644, plus the Entra ID
+//! dialects). It is the suite's default target and, with a [`Fault`], its test oracle.
+//!
+//! Decisions where the RFCs leave room (each is also stated where it is implemented):
+//! - Nulls and empty arrays mean "unassigned" (RFC 7643 §2.5), in strict mode too.
+//! - PATCH answers 200 with the resource. `replace` through a value filter that matches
+//!   nothing is 400 `noTarget` (§3.5.2.3); `remove` through one is a successful no-op (the
+//!   §3.5.2.2 members example); `add` through one creates the value its `eq` terms describe
+//!   (Entra's `emails[type eq "work"].value`). Replace on a complex attribute merges.
+//! - `count` above `filter.maxResults` is capped; `tooMany` answers filters with more than
+//!   50 expressions; `sensitive` (403) a GET filter on a never-returned attribute.
+//! - `invalidVers` answers `/scim/v1/…` and SCIM 1.x schema URNs.
+//! - Unknown attributes or schema URIs are 400 `invalidValue`; message bodies (PatchOp,
+//!   SearchRequest, BulkRequest) without their schema URI are 400 `invalidSyntax`.
+//! - `User.groups` is derived; a membership change gives the user a new version.
+//! - `/Me` answers 501; discovery endpoints require credentials and answer 403 to `filter`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), scimspec::server::ServerError> {
+//! let server = scimspec::server::spawn(Default::default()).await?;
+//! println!("SCIM base URL: {}", server.base_url());
+//! server.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod bulk;
+mod discovery;
+mod error;
+pub mod faults;
+mod handlers;
+mod input;
+mod kind;
+mod list;
+mod members;
+mod patch;
+mod projection;
+mod query;
+mod resources;
+mod respond;
+mod routes;
+mod state;
+mod store;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use error::{ScimError, ScimType};
+pub use faults::{Fault, UnknownFault};
+
+/// The base path every SCIM endpoint lives under.
+pub const BASE_PATH: &str = "/scim/v2";
+
+/// How the reference server behaves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Bearer token accepted; `None` (with `basic` also `None`) means no authentication.
+    pub token: Option<String>,
+    /// HTTP Basic user and password accepted (either credential works).
+    pub basic: Option<(String, String)>,
+    /// Break exactly one rule.
+    pub fault: Option<Fault>,
+    /// Reject non-RFC (Entra dialect) input with 400.
+    pub strict: bool,
+}
+
+impl ServerConfig {
+    /// True when `fault` is the configured fault.
+    pub(crate) fn has(&self, fault: Fault) -> bool {
+        self.fault == Some(fault)
+    }
+
+    /// True when some credential is configured.
+    pub(crate) fn requires_auth(&self) -> bool {
+        self.token.is_some() || self.basic.is_some()
+    }
+}
+
+/// The server could not start or stopped abnormally.
+#[derive(Debug, Error)]
+pub enum ServerError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A server running on a background task; see [`spawn`].
+#[derive(Debug)]
+pub struct RunningServer {
+    base_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl RunningServer {
+    /// The SCIM base URL, e.g. `http://127.0.0.1:43117/scim/v2` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Stops accepting requests, lets in-flight requests finish and waits for the task.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// The router serving every SCIM endpoint under [`BASE_PATH`], for in-process use.
+pub fn router(config: ServerConfig) -> axum::Router {
+    routes::build(state::AppState::new(config))
+}
+
+/// Starts the server on an ephemeral loopback port.
+pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    let local = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = router(config);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        base_url: format!("http://{local}{BASE_PATH}"),
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Serves on `addr` in the foreground until Ctrl-C.
+pub async fn serve(config: ServerConfig, addr: SocketAddr) -> Result<(), ServerError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    axum::serve(listener, router(config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! Create, read, replace, modify and delete of resources (RFC 7644 §3.3, §3.4.1, §3.5, §3.6),
+//! with uniqueness (RFC 7643 §2.2), immutability, versions (RFC 7644 §3.14) and memberships.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::error::{ScimError, ScimType};
+use super::faults::Fault;
+use super::input::{attributes_from_body, check_required, Attributes};
+use super::kind::Kind;
+use super::members::{
+    drop_from_groups, forget_group, member_ids, resolve_members, sync_user_groups,
+};
+use super::patch;
+use super::projection::Projection;
+use super::state::AppState;
+use super::store::{unique_attributes, unique_key, Record, Store};
+use super::ServerConfig;
+use crate::scim::schema::{AttributeDef, Mutability};
+
+/// Per-request context: configuration and the base URL for `meta.location` and `$ref`.
+pub struct Ctx<'a> {
+    pub cfg: &'a ServerConfig,
+    pub base: &'a str,
+}
+
+/// The attribute map of a stored representation (drops `schemas`, `id`, `meta`, `groups`).
+pub fn attributes_of(resource: &Value) -> Attributes {
+    resource
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "schemas" | "id" | "meta" | "groups"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `schemas` of a representation: the core schema and every extension holding data.
+fn schemas_for(kind: Kind, attrs: &Attributes) -> Value {
+    let schema = kind.schema();
+    let mut out = vec![json!(schema.core.id)];
+    for (ext, _) in &schema.extensions {
+        if attrs.contains_key(&ext.id) {
+            out.push(json!(ext.id));
+        }
+    }
+    Value::Array(out)
+}
+
+/// Writes the representation of `attrs` as resource `id`: schemas, id, attributes, derived
+/// groups and meta; a new version, `lastModified` now, and the default rendering.
+pub fn commit(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    mut attrs: Attributes,
+    created: Option<String>,
+    groups: Option<Vec<Value>>,
+) -> Arc<Record> {
+    let now = store.now();
+    let version = store.next_version();
+    let previous_groups = match groups {
+        Some(g) => g,
+        None => store
+            .table(kind)
+            .get(id)
+            .and_then(|r| r.resource.get("groups"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let mut obj = Map::new();
+    obj.insert("schemas".into(), schemas_for(kind, &attrs));
+    obj.insert("id".into(), json!(id));
+    attrs.shift_remove("id");
+    if let Some(ext_id) = attrs.shift_remove("externalId") {
+        obj.insert("externalId".into(), ext_id);
+    }
+    obj.extend(attrs);
+    if kind == Kind::User && !previous_groups.is_empty() {
+        obj.insert("groups".into(), Value::Array(previous_groups));
+    }
+    let created = created.unwrap_or_else(|| now.clone());
+    let last_modified = if ctx.cfg.has(Fault::LastModifiedNotUpdated) {
+        created.clone()
+    } else {
+        now
+    };
+    obj.insert(
+        "meta".into(),
+        json!({
+            "resourceType": kind.name(),
+            "created": created,
+            "lastModified": last_modified,
+            "location": format!("{}/{}/{id}", ctx.base, kind.segment()),
+            "version": version,
+        }),
+    );
+    let resource = Value::Object(obj);
+    let body = render_default(kind, &resource, ctx.cfg);
+    let keys = unique_keys(kind, &resource, ctx.cfg);
+    store.put(kind, id.to_string(), resource, version, body, keys)
+}
+
+/// The serialized default representation.
+pub fn render_default(kind: Kind, resource: &Value, cfg: &ServerConfig) -> Bytes {
+    let shown = Projection::default().apply(resource, kind.schema(), cfg);
+    Bytes::from(serde_json::to_vec(&shown).unwrap_or_default())
+}
+
+fn unique_keys(kind: Kind, resource: &Value, cfg: &ServerConfig) -> Vec<(&'static str, String)> {
+    unique_attributes(kind)
+        .filter_map(|(name, case_exact)| {
+            let value = resource.get(name)?.as_str()?;
+            let exact = case_exact || (name == "userName" && cfg.has(Fault::UserNameCaseExact));
+            Some((name, unique_key(value, exact)))
+        })
+        .collect()
+}
+
+/// RFC 7643 §2.2 uniqueness "server": 409 `uniqueness` when another resource holds the value.
+fn check_unique(
+    store: &Store,
+    kind: Kind,
+    id: &str,
+    attrs: &Attributes,
+    cfg: &ServerConfig,
+) -> Result<(), ScimError> {
+    if cfg.has(Fault::UniquenessNotEnforced) {
+        return Ok(());
+    }
+    for (name, case_exact) in unique_attributes(kind) {
+        let Some(value) = attrs.get(name).and_then(Value::as_str) else {
+            continue;
+        };
+        let exact = case_exact || (name == "userName" && cfg.has(Fault::UserNameCaseExact));
+        let key = unique_key(value, exact);
+        if store
+            .table(kind)
+            .unique_owner(name, &key)
+            .is_some_and(|owner| owner != id)
+        {
+            let detail = format!("{name} \"{value}\" is already in use");
+            if cfg.has(Fault::DuplicateReturns400) {
+                return Err(ScimError::invalid_value(detail));
+            }
+            return Err(ScimError::uniqueness(detail));
+        }
+    }
+    Ok(())
+}
+
+/// RFC 7644 §3.14 / RFC 7232 §3.1: does an `If-Match`/`If-None-Match` list match `version`?
+/// Entity tags compare weakly, as SCIM versions are weak.
+pub fn etag_matches(header: &str, version: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let mine = opaque(version);
+    header
+        .split(',')
+        .any(|t| t.trim() == "*" || opaque(t) == mine)
+}
+
+fn check_if_match(
+    record: &Record,
+    if_match: Option<&str>,
+    cfg: &ServerConfig,
+) -> Result<(), ScimError> {
+    match if_match {
+        Some(h) if !cfg.has(Fault::IfMatchIgnored) && !etag_matches(h, &record.version) => {
+            Err(ScimError::new(
+                StatusCode::PRECONDITION_FAILED,
+                None,
+                format!(
+                    "If-Match {h} does not match the current version {}",
+                    record.version
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The not-found answer for `id`.
+pub fn not_found(kind: Kind, id: &str, cfg: &ServerConfig) -> ScimError {
+    let detail = format!("{} {id} not found", kind.name());
+    if cfg.has(Fault::UnknownIdReturns400) {
+        return ScimError::invalid_value(detail);
+    }
+    ScimError::not_found(detail)
+}
+
+/// Looks up a resource.
+pub fn get(state: &AppState, kind: Kind, id: &str) -> Result<Arc<Record>, ScimError> {
+    state
+        .read()
+        .table(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id, state.config()))
+}
+
+/// POST: creates a resource (RFC 7644 §3.3).
+pub fn create(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    body: &Value,
+) -> Result<Arc<Record>, ScimError> {
+    let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
+    check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
+    let id = match attrs.shift_remove("id") {
+        Some(Value::String(client_id)) => client_id,
+        _ => Uuid::new_v4().to_string(),
+    };
+    let mut store = state.write();
+    check_unique(&store, kind, &id, &attrs, ctx.cfg)?;
+    if kind == Kind::Group {
+        resolve_members(&store, ctx, &mut attrs, &id)?;
+    }
+    let members = member_ids(&attrs);
+    let display = attrs
+        .get("displayName")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let record = commit(&mut store, ctx, kind, &id, attrs, None, None);
+    if kind == Kind::Group {
+        sync_user_groups(
+            &mut store,
+            ctx,
+            &id,
+            display.as_deref(),
+            &[],
+            &members,
+            false,
+        );
+    }
+    Ok(record)
+}
+
+/// PUT: replaces a resource (RFC 7644 §3.5.1).
+pub fn replace(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    body: &Value,
+    if_match: Option<&str>,
+) -> Result<Arc<Record>, ScimError> {
+    let attrs = attributes_from_body(kind, body, ctx.cfg)?;
+    check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
+    let mut store = state.write();
+    let old = match store.table(kind).get(id).cloned() {
+        Some(old) => old,
+        None if ctx.cfg.has(Fault::PutUnknownCreates) => {
+            drop(store);
+            let mut body = body.clone();
+            body["id"] = json!(id);
+            return create(state, ctx, kind, &body);
+        }
+        None => return Err(not_found(kind, id, ctx.cfg)),
+    };
+    check_if_match(&old, if_match, ctx.cfg)?;
+    let old_attrs = attributes_of(&old.resource);
+    check_immutable(kind, &old_attrs, &attrs, ctx.cfg)?;
+    store_update(&mut store, ctx, kind, &old, attrs)
+}
+
+/// PATCH: modifies a resource (RFC 7644 §3.5.2); atomic unless the `patch-not-atomic` fault.
+pub fn modify(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    body: &Value,
+    if_match: Option<&str>,
+) -> Result<Arc<Record>, ScimError> {
+    let mut store = state.write();
+    let old = store
+        .table(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
+    check_if_match(&old, if_match, ctx.cfg)?;
+    match patch::apply(kind, attributes_of(&old.resource), body, ctx.cfg) {
+        Ok(attrs) => {
+            check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
+            store_update(&mut store, ctx, kind, &old, attrs)
+        }
+        Err(failure) => {
+            if ctx.cfg.has(Fault::PatchNotAtomic) && failure.applied > 0 {
+                let _ = store_update(&mut store, ctx, kind, &old, failure.partial);
+            }
+            Err(failure.error)
+        }
+    }
+}
+
+/// Common tail of PUT and PATCH: uniqueness, members, commit, membership sync.
+fn store_update(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    old: &Arc<Record>,
+    mut attrs: Attributes,
+) -> Result<Arc<Record>, ScimError> {
+    check_unique(store, kind, &old.id, &attrs, ctx.cfg)?;
+    let old_attrs = attributes_of(&old.resource);
+    if kind == Kind::Group {
+        resolve_members(store, ctx, &mut attrs, &old.id)?;
+    }
+    if old_attrs == attrs && !ctx.cfg.has(Fault::LastModifiedNotUpdated) {
+        // RFC 7644 §3.5.2.1: no change SHALL NOT change the modify timestamp.
+        return Ok(Arc::clone(old));
+    }
+    let before = member_ids(&old_attrs);
+    let after = member_ids(&attrs);
+    let old_display = old_attrs.get("displayName").cloned();
+    let display = attrs
+        .get("displayName")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let renamed = old_display.as_ref().and_then(Value::as_str) != display.as_deref();
+    let created = old.resource["meta"]["created"].as_str().map(str::to_string);
+    let record = commit(store, ctx, kind, &old.id, attrs, created, None);
+    if kind == Kind::Group {
+        sync_user_groups(
+            store,
+            ctx,
+            &old.id,
+            display.as_deref(),
+            &before,
+            &after,
+            renamed,
+        );
+    }
+    Ok(record)
+}
+
+/// RFC 7644 §3.5.1: an immutable attribute with a value must keep it on PUT.
+fn check_immutable(
+    kind: Kind,
+    old: &Attributes,
+    new: &Attributes,
+    cfg: &ServerConfig,
+) -> Result<(), ScimError> {
+    if cfg.has(Fault::ImmutableChangeable) {
+        return Ok(());
+    }
+    for (container, def) in kind.schema().all_attributes() {
+        let holder = |attrs: &Attributes| -> Option<Value> {
+            match container {
+                crate::scim::schema::Container::Core => attrs.get(&def.name).cloned(),
+                crate::scim::schema::Container::Extension(urn) => {
+                    attrs.get(urn)?.get(&def.name).cloned()
+                }
+            }
+        };
+        let (Some(before), after) = (holder(old), holder(new)) else {
+            continue;
+        };
+        if immutable_changed(def, &before, after.as_ref()) {
+            return Err(ScimError::mutability(format!(
+                "\"{}\" is immutable and already has a value",
+                def.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn immutable_changed(def: &AttributeDef, before: &Value, after: Option<&Value>) -> bool {
+    if def.multi_valued {
+        return false;
+    }
+    if def.mutability == Mutability::Immutable {
+        return after != Some(before);
+    }
+    if def.is_complex() {
+        return def.sub_attributes.iter().any(|sub| {
+            sub.mutability == Mutability::Immutable
+                && before
+                    .get(&sub.name)
+                    .is_some_and(|b| after.and_then(|a| a.get(&sub.name)) != Some(b))
+        });
+    }
+    false
+}
+
+/// DELETE (RFC 7644 §3.6); memberships of the deleted resource are removed.
+pub fn delete(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    if_match: Option<&str>,
+) -> Result<Arc<Record>, ScimError> {
+    let mut store = state.write();
+    let old = store
+        .table(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
+    check_if_match(&old, if_match, ctx.cfg)?;
+    if ctx.cfg.has(Fault::DeletedStillFound) {
+        return Ok(old);
+    }
+    store.remove(kind, id);
+    drop_from_groups(&mut store, ctx, id);
+    if kind == Kind::Group {
+        forget_group(
+            &mut store,
+            ctx,
+            id,
+            &member_ids(&attributes_of(&old.resource)),
+        );
+    }
+    Ok(old)
+}

@@ -1,0 +1,52 @@
+//! The route table under `/scim/v2` and the middleware stack.
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+
+use super::handlers as h;
+use super::state::AppState;
+use super::BASE_PATH;
+
+/// Bodies up to this size reach the bulk handler, which answers 413 with the advertised
+/// `maxPayloadSize` above 1 MiB; larger ones get the framework's 413.
+const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Builds the router for `state`.
+pub fn build(state: AppState) -> Router {
+    let scim = Router::new()
+        .route("/ServiceProviderConfig", get(h::service_provider_config))
+        .route("/ResourceTypes", get(h::resource_types))
+        .route("/ResourceTypes/{name}", get(h::resource_type))
+        .route("/Schemas", get(h::schemas))
+        .route("/Schemas/{id}", get(h::schema))
+        .route("/.search", post(h::search_all))
+        .route(
+            "/Bulk",
+            post(h::bulk).layer(DefaultBodyLimit::max(BULK_BODY_LIMIT)),
+        )
+        .route("/Me", axum::routing::any(h::me))
+        .route("/Me/{*rest}", axum::routing::any(h::me))
+        .route("/{segment}", get(h::list).post(h::create))
+        .route("/{segment}/.search", post(h::search))
+        .route(
+            "/{segment}/{id}",
+            get(h::get)
+                .put(h::replace)
+                .patch(h::modify)
+                .delete(h::delete),
+        )
+        .method_not_allowed_fallback(h::method_not_allowed);
+    Router::new()
+        .nest(BASE_PATH, scim)
+        .fallback(h::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::auth::require,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::respond::finish,
+        ))
+        .with_state(state)
+}

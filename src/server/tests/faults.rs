@@ -1,0 +1,458 @@
+//! Every fault changes something observable: the same probe gives a different answer on the
+//! faultless server and on the faulty one.
+
+use serde_json::{json, Value};
+
+use super::client::{patch_op, Client, Reply, ENTERPRISE, GROUP, USER};
+use crate::server::{Fault, ServerConfig};
+
+fn id(r: &Reply) -> String {
+    r.json()["id"].as_str().unwrap_or_default().to_string()
+}
+
+async fn create(c: &Client, body: Value) -> Reply {
+    c.post("/Users", &body).await
+}
+
+fn user(name: &str) -> Value {
+    json!({"schemas": [USER], "userName": name})
+}
+
+async fn total(c: &Client, filter: &str) -> String {
+    let q = filter.replace(' ', "%20").replace('"', "%22");
+    let r = c.get(&format!("/Users?filter={q}")).await;
+    format!("{} {}", r.status, r.json()["totalResults"])
+}
+
+async fn names(c: &Client, query: &str) -> String {
+    let r = c.get(&format!("/Users?{query}")).await.json();
+    r["Resources"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|u| u["userName"].to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+async fn patched(c: &Client, body: Value, ops: Value) -> Reply {
+    let uid = id(&create(c, body).await);
+    c.patch(&format!("/Users/{uid}"), &patch_op(ops)).await
+}
+
+async fn group_with(c: &Client, members: &[&str]) -> String {
+    let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+    id(&c
+        .post(
+            "/Groups",
+            &json!({"schemas": [GROUP], "displayName": "G", "members": members}),
+        )
+        .await)
+}
+
+/// What the probe for `fault` observes.
+async fn probe(c: &Client, fault: Fault) -> String {
+    use Fault::*;
+    match fault {
+        CreateReturns200 => create(c, user("a")).await.status.to_string(),
+        DeleteReturns200 => {
+            let uid = id(&create(c, user("a")).await);
+            c.delete(&format!("/Users/{uid}")).await.status.to_string()
+        }
+        UnknownIdReturns400 => c.get("/Users/nope").await.status.to_string(),
+        DeletedStillFound => {
+            let uid = id(&create(c, user("a")).await);
+            c.delete(&format!("/Users/{uid}")).await;
+            c.get(&format!("/Users/{uid}")).await.status.to_string()
+        }
+        PutUnknownCreates => c.put("/Users/nope", &user("a")).await.status.to_string(),
+        DuplicateReturns400 | UniquenessNotEnforced => {
+            create(c, user("a")).await;
+            create(c, user("a")).await.status.to_string()
+        }
+        UserNameCaseExact => {
+            create(c, user("a")).await;
+            create(c, user("A")).await.status.to_string()
+        }
+        MissingRequiredAccepted => create(c, json!({"schemas": [USER], "title": "x"}))
+            .await
+            .status
+            .to_string(),
+        MalformedJsonReturns500 => {
+            let host = c
+                .server
+                .base_url()
+                .trim_start_matches("http://")
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let raw = format!("POST /scim/v2/Users HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{{");
+            c.raw(&host, raw.as_bytes()).await.status.to_string()
+        }
+        NoLocationHeader => create(c, user("a"))
+            .await
+            .header("location")
+            .is_some()
+            .to_string(),
+        ContentTypeJson => c
+            .get("/Users")
+            .await
+            .header("content-type")
+            .unwrap_or_default()
+            .to_string(),
+        NoEtagHeader => create(c, user("a"))
+            .await
+            .header("etag")
+            .is_some()
+            .to_string(),
+        EtagMismatchesVersion => {
+            let r = create(c, user("a")).await;
+            (r.header("etag") == r.json()["meta"]["version"].as_str()).to_string()
+        }
+        IfMatchIgnored => {
+            let uid = id(&create(c, user("a")).await);
+            c.send(
+                "PUT",
+                &format!("/Users/{uid}"),
+                Some(&user("a")),
+                &[("If-Match", "W/\"stale\"")],
+            )
+            .await
+            .status
+            .to_string()
+        }
+        IfNoneMatchIgnored => {
+            let r = create(c, user("a")).await;
+            let tag = r.header("etag").unwrap_or("*").to_string();
+            c.send(
+                "GET",
+                &format!("/Users/{}", id(&r)),
+                None,
+                &[("If-None-Match", &tag)],
+            )
+            .await
+            .status
+            .to_string()
+        }
+        ZeroResults404 => total(c, r#"userName eq "nobody""#).await,
+        FilterIgnored => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            total(c, r#"userName eq "a""#).await
+        }
+        InvalidFilterAccepted => total(c, "userName eq").await,
+        TotalResultsPageOnly | CountIgnored => {
+            for n in ["a", "b", "c"] {
+                create(c, user(n)).await;
+            }
+            let r = c.get("/Users?count=1").await.json();
+            format!("{} {}", r["totalResults"], r["itemsPerPage"])
+        }
+        StartIndexZeroBased => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            names(c, "sortBy=userName&startIndex=1&count=1").await
+        }
+        EqCaseSensitive => {
+            create(c, user("Abc")).await;
+            total(c, r#"userName eq "abc""#).await
+        }
+        CoAsEq => {
+            create(c, user("abcdef")).await;
+            total(c, r#"userName co "cd""#).await
+        }
+        AndAsOr => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            total(c, r#"userName eq "a" and userName eq "b""#).await
+        }
+        NotIgnored => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            names(c, "filter=not%20(userName%20eq%20%22a%22)").await
+        }
+        PrMatchesUnassigned => {
+            create(c, user("a")).await;
+            total(c, "title pr").await
+        }
+        SortByIgnored => {
+            create(c, user("b")).await;
+            create(c, user("a")).await;
+            names(c, "sortBy=userName").await
+        }
+        SortOrderIgnored => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            names(c, "sortBy=userName&sortOrder=descending").await
+        }
+        ListSchemaMissing => c.get("/Users").await.json()["schemas"].to_string(),
+        AttributesIgnored | AttributesDropsId => {
+            let uid = id(&create(c, user("a")).await);
+            let r = c
+                .get(&format!("/Users/{uid}?attributes=userName"))
+                .await
+                .json();
+            format!("{} {}", r.get("meta").is_some(), r.get("id").is_some())
+        }
+        ExcludedAttributesIgnored => {
+            let uid = id(&create(c, user("a")).await);
+            c.get(&format!("/Users/{uid}?excludedAttributes=meta"))
+                .await
+                .json()
+                .get("meta")
+                .is_some()
+                .to_string()
+        }
+        PasswordReturned => {
+            let uid = id(&create(
+                c,
+                json!({"schemas": [USER], "userName": "a", "password": "pw"}),
+            )
+            .await);
+            c.get(&format!("/Users/{uid}"))
+                .await
+                .json()
+                .get("password")
+                .is_some()
+                .to_string()
+        }
+        PatchIgnoresRemove => {
+            let r = patched(
+                c,
+                json!({"schemas": [USER], "userName": "a", "title": "t"}),
+                json!([{"op": "remove", "path": "title"}]),
+            )
+            .await;
+            r.json()["title"].to_string()
+        }
+        PatchAddReplacesMulti => {
+            let body = json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x"}]});
+            let r = patched(
+                c,
+                body,
+                json!([{"op": "add", "path": "emails", "value": [{"value": "b@x"}]}]),
+            )
+            .await;
+            r.json()["emails"].to_string()
+        }
+        PatchReplaceFilterAll => {
+            let body = json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "type": "work"}, {"value": "b@x", "type": "home"}]});
+            let r = patched(c, body, json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "c@x"}])).await;
+            r.json()["emails"].to_string()
+        }
+        PatchNoTargetSucceeds => {
+            let r = patched(c, user("a"), json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "c@x"}])).await;
+            r.status.to_string()
+        }
+        PatchRemoveNoPathAccepted => patched(c, user("a"), json!([{"op": "remove"}]))
+            .await
+            .status
+            .to_string(),
+        PatchNotAtomic => {
+            let uid = id(&create(c, user("a")).await);
+            let ops = json!([{"op": "add", "path": "title", "value": "t"}, {"op": "add", "path": "nosuch", "value": 1}]);
+            c.patch(&format!("/Users/{uid}"), &patch_op(ops)).await;
+            c.get(&format!("/Users/{uid}")).await.json()["title"].to_string()
+        }
+        PatchPrimaryNotExclusive => {
+            let body = json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "primary": true}]});
+            let r = patched(c, body, json!([{"op": "add", "path": "emails", "value": [{"value": "b@x", "primary": true}]}])).await;
+            r.json()["emails"].to_string()
+        }
+        PatchReadOnlyAccepted => patched(
+            c,
+            user("a"),
+            json!([{"op": "replace", "path": "id", "value": "x"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        PatchInvalidPathAccepted => patched(
+            c,
+            user("a"),
+            json!([{"op": "replace", "path": "emails[", "value": "x"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        ClientIdAccepted => {
+            id(&create(c, json!({"schemas": [USER], "userName": "a", "id": "mine"})).await)
+                .eq("mine")
+                .to_string()
+        }
+        ImmutableChangeable => {
+            let u1 = id(&create(c, user("a")).await);
+            let u2 = id(&create(c, user("b")).await);
+            let gid = group_with(c, &[&u1]).await;
+            let ops = json!([{"op": "replace", "path": format!("members[value eq \"{u1}\"].value"), "value": u2}]);
+            c.patch(&format!("/Groups/{gid}"), &patch_op(ops))
+                .await
+                .status
+                .to_string()
+        }
+        LastModifiedNotUpdated => {
+            let r = patched(
+                c,
+                user("a"),
+                json!([{"op": "add", "path": "title", "value": "t"}]),
+            )
+            .await
+            .json();
+            (r["meta"]["created"] == r["meta"]["lastModified"]).to_string()
+        }
+        UserGroupsNotDerived => {
+            let u1 = id(&create(c, user("a")).await);
+            group_with(c, &[&u1]).await;
+            c.get(&format!("/Users/{u1}"))
+                .await
+                .json()
+                .get("groups")
+                .is_some()
+                .to_string()
+        }
+        ErrorStatusNumber | ErrorSchemaMissing | ErrorHtml => {
+            let r = c.get("/Users/nope").await;
+            format!(
+                "{} {}",
+                r.header("content-type").unwrap_or_default(),
+                r.body
+            )
+        }
+        ErrorNoScimType => {
+            create(c, user("a")).await;
+            create(c, user("a")).await.json()["scimType"].to_string()
+        }
+        ResourceTypesMissingGroup => {
+            c.get("/ResourceTypes").await.json()["totalResults"].to_string()
+        }
+        SchemasNotListResponse => c.get("/Schemas").await.json().is_object().to_string(),
+        SpcNoAuthSchemes => c
+            .get("/ServiceProviderConfig")
+            .await
+            .json()
+            .get("authenticationSchemes")
+            .is_some()
+            .to_string(),
+        DiscoveryFilterAccepted => c.get("/Schemas?filter=id%20pr").await.status.to_string(),
+        NoAuth | Auth403 | NoWwwAuthenticate => {
+            let r = c
+                .send("GET", "/Users", None, &[("Authorization", "Bearer wrong")])
+                .await;
+            format!("{} {}", r.status, r.header("www-authenticate").is_some())
+        }
+        BulkIdNotResolved => {
+            let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [
+                {"method": "POST", "path": "/Groups", "bulkId": "g", "data": {"schemas": [GROUP], "displayName": "G", "members": [{"value": "bulkId:u"}]}},
+                {"method": "POST", "path": "/Users", "bulkId": "u", "data": user("a")}]});
+            c.post("/Bulk", &body).await.json()["Operations"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|o| o["status"].to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default()
+        }
+        BulkMaxOperationsIgnored => {
+            let ops: Vec<Value> = (0..1001)
+                .map(|_| json!({"method": "DELETE", "path": "/Users/none"}))
+                .collect();
+            c.post("/Bulk", &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": ops})).await.status.to_string()
+        }
+        PatchOpCaseSensitive => patched(
+            c,
+            user("a"),
+            json!([{"op": "Replace", "path": "title", "value": "t"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        StringBooleansRejected => patched(
+            c,
+            user("a"),
+            json!([{"op": "replace", "path": "active", "value": "False"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        DottedKeysRejected => patched(
+            c,
+            user("a"),
+            json!([{"op": "replace", "value": {"name.givenName": "G"}}]),
+        )
+        .await
+        .status
+        .to_string(),
+        MemberRemoveWipesAll => {
+            let u1 = id(&create(c, user("a")).await);
+            let u2 = id(&create(c, user("b")).await);
+            let gid = group_with(c, &[&u1, &u2]).await;
+            let ops = json!([{"op": "Remove", "path": "members", "value": [{"value": u1}]}]);
+            c.patch(&format!("/Groups/{gid}"), &patch_op(ops))
+                .await
+                .json()["members"]
+                .as_array()
+                .map_or(0, Vec::len)
+                .to_string()
+        }
+        MemberNullRefRejected => {
+            let u1 = id(&create(c, user("a")).await);
+            let gid = group_with(c, &[]).await;
+            let ops =
+                json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": u1}]}]);
+            c.patch(&format!("/Groups/{gid}"), &patch_op(ops))
+                .await
+                .status
+                .to_string()
+        }
+        ManagerStringRejected => {
+            let ops = json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": "boss"}]);
+            patched(c, user("a"), ops).await.status.to_string()
+        }
+        AdscimSchemaRejected => {
+            let body = json!({"schemas": [GROUP, "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"], "displayName": "G"});
+            c.post("/Groups", &body).await.status.to_string()
+        }
+        NullAttributesRejected => create(
+            c,
+            json!({"schemas": [USER], "userName": "a", "title": null}),
+        )
+        .await
+        .status
+        .to_string(),
+    }
+}
+
+/// The server for probing `fault`: with it active or not, and with a token for auth faults.
+fn config(fault: Fault, active: bool) -> ServerConfig {
+    let auth = matches!(
+        fault,
+        Fault::NoAuth | Fault::Auth403 | Fault::NoWwwAuthenticate
+    );
+    ServerConfig {
+        token: auth.then(|| "t".to_string()),
+        fault: active.then_some(fault),
+        ..ServerConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn every_fault_is_observable() {
+    let mut silent = Vec::new();
+    for &fault in Fault::all() {
+        let good = Client::start(config(fault, false)).await;
+        let expected = probe(&good, fault).await;
+        good.stop().await;
+        let c = Client::start(config(fault, true)).await;
+        let actual = probe(&c, fault).await;
+        c.stop().await;
+        if expected == actual {
+            silent.push(format!("{}: {actual}", fault.name()));
+        }
+    }
+    assert!(silent.is_empty(), "faults without effect: {silent:#?}");
+}
