@@ -112,6 +112,12 @@ fn apply_errata(doc: &mut Value) {
         // Erratum 6004: complex attributes carry no uniqueness.
         if obj.get("type").and_then(Value::as_str) == Some("complex") {
             obj.shift_remove("uniqueness");
+            // RFC 7643 §2.4: the predefined sub-attributes "can be used with multi-valued
+            // attribute objects" even where an attribute lists its own (addresses has no
+            // "primary" in §8.7.1, yet the §8.2 example sets it).
+            if obj.get("multiValued").and_then(Value::as_bool) == Some(true) {
+                add_predefined_subs(obj);
+            }
         }
         match (id.as_str(), name.as_str()) {
             // Erratum 5368: Group.displayName is REQUIRED. Entra requires it to be unique.
@@ -142,6 +148,42 @@ fn set_sub(attr: &mut Map<String, Value>, sub: &str, key: &str, value: Value) {
                 o.insert(key.to_string(), value.clone());
             }
         }
+    }
+}
+
+fn add_predefined_subs(attr: &mut Map<String, Value>) {
+    let Some(subs) = attr.get_mut("subAttributes").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (name, kind, description) in [
+        (
+            "type",
+            "string",
+            "A label indicating the attribute's function.",
+        ),
+        (
+            "primary",
+            "boolean",
+            "The 'primary' or preferred value of this attribute.",
+        ),
+    ] {
+        if subs
+            .iter()
+            .any(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        {
+            continue;
+        }
+        subs.push(json!({
+            "name": name,
+            "type": kind,
+            "multiValued": false,
+            "description": description,
+            "required": false,
+            "caseExact": false,
+            "mutability": "readWrite",
+            "returned": "default",
+            "uniqueness": "none"
+        }));
     }
 }
 

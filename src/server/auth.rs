@@ -20,7 +20,7 @@ const REALM: &str = "scimspec";
 /// Lets the request through when its credentials are accepted.
 pub async fn require(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cfg = state.config();
-    if !cfg.requires_auth() || cfg.has(Fault::NoAuth) {
+    if !cfg.requires_auth() || cfg.has(Fault::NoAuth) || is_public(&req) {
         return next.run(req).await;
     }
     let header = req
@@ -59,6 +59,23 @@ pub async fn require(State(state): State<AppState>, req: Request, next: Next) ->
 }
 
 /// True when the `Authorization` header carries a configured credential.
+/// Discovery is readable without credentials: RFC 7643 §5 says the service provider SHOULD
+/// make `authenticationSchemes` "publicly accessible without prior authentication", and a
+/// client needs the resource types and schemas to know what to send.
+fn is_public(req: &Request) -> bool {
+    if req.method() != axum::http::Method::GET {
+        return false;
+    }
+    let Some(rest) = req.uri().path().strip_prefix(super::BASE_PATH) else {
+        return false;
+    };
+    rest == "/ServiceProviderConfig"
+        || rest == "/ResourceTypes"
+        || rest.starts_with("/ResourceTypes/")
+        || rest == "/Schemas"
+        || rest.starts_with("/Schemas/")
+}
+
 fn accepted(cfg: &ServerConfig, header: &str) -> bool {
     let (scheme, credentials) = header.trim().split_once(' ').unwrap_or((header, ""));
     let credentials = credentials.trim();

@@ -97,6 +97,12 @@ pub async fn list(
     list::list(&state, &[kind], &q, Via::Get)
 }
 
+/// `GET {base}/` with query parameters: a query over every resource type (RFC 7644 §3.4.2.1).
+pub async fn list_all(State(state): State<AppState>, q: Params) -> Result<Response, ScimError> {
+    let q = ListQuery::from_params(&params(q)?)?;
+    list::list(&state, &Kind::ALL, &q, Via::Get)
+}
+
 pub async fn search(
     State(state): State<AppState>,
     Path(segment): Path<String>,

@@ -20,6 +20,7 @@ pub fn build(state: AppState) -> Router {
         .route("/ResourceTypes/{name}", get(h::resource_type))
         .route("/Schemas", get(h::schemas))
         .route("/Schemas/{id}", get(h::schema))
+        .route("/", get(h::list_all))
         .route("/.search", post(h::search_all))
         .route(
             "/Bulk",
@@ -38,6 +39,8 @@ pub fn build(state: AppState) -> Router {
         )
         .method_not_allowed_fallback(h::method_not_allowed);
     Router::new()
+        // The server root with a trailing slash, as `{base}/` is commonly written.
+        .route(&format!("{BASE_PATH}/"), get(h::list_all))
         .nest(BASE_PATH, scim)
         .fallback(h::not_found)
         .layer(middleware::from_fn_with_state(

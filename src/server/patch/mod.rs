@@ -84,9 +84,15 @@ fn operations(body: &Value) -> Result<&Vec<Value>, ScimError> {
             "the PATCH body needs \"schemas\": [\"{PATCH_OP_URN}\"]"
         )));
     }
+    // RFC 7644 §3.5.2: "Operations", "an array of one or more PATCH operations".
     get_ci(obj, "Operations")
         .and_then(Value::as_array)
-        .ok_or_else(|| ScimError::invalid_syntax("the PATCH body needs an \"Operations\" array"))
+        .filter(|ops| !ops.is_empty())
+        .ok_or_else(|| {
+            ScimError::invalid_syntax(
+                "the PATCH body needs an \"Operations\" array of one or more operations",
+            )
+        })
 }
 
 struct Engine<'a> {

@@ -117,14 +117,14 @@ async fn put_replaces_and_ignores_read_only() {
 }
 
 #[tokio::test]
-async fn authentication_is_enforced_everywhere() {
+async fn authentication_is_enforced_everywhere_but_discovery() {
     let c = Client::start(ServerConfig {
         token: Some("secret".into()),
         basic: Some(("admin".into(), "pw".into())),
         ..ServerConfig::default()
     })
     .await;
-    for path in ["/Users", "/ServiceProviderConfig", "/Schemas", "/nowhere"] {
+    for path in ["/Users", "/Groups/x", "/nowhere"] {
         let r = c
             .send("GET", path, None, &[("Authorization", "Bearer wrong")])
             .await;
@@ -132,6 +132,20 @@ async fn authentication_is_enforced_everywhere() {
         assert_eq!(r.json()["status"], "401");
         assert!(r.header("www-authenticate").is_some());
     }
+    // RFC 7643 §5: authenticationSchemes SHOULD be readable without prior authentication.
+    for path in ["/ServiceProviderConfig", "/Schemas", "/ResourceTypes/User"] {
+        let r = c.send("GET", path, None, &[]).await;
+        assert_eq!(r.status, 200, "{path}");
+    }
+    let r = c
+        .send(
+            "POST",
+            "/Schemas",
+            Some(&json!({})),
+            &[("Authorization", "Bearer wrong")],
+        )
+        .await;
+    assert_eq!(r.status, 401, "writes to discovery still need credentials");
     assert_eq!(c.get("/Users").await.status, 200);
     let basic = format!(
         "Basic {}",
