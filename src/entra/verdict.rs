@@ -96,6 +96,13 @@ fn dialect_of(case: &Case) -> Option<&'static str> {
 }
 
 fn finding(case: &Case, result: &CaseResult) -> Finding {
+    // The runner's message starts with "<spec> (<level>) broken at "; the verdict names the
+    // spec already.
+    let message = result.message.clone().unwrap_or_default();
+    let prefix = format!("{} ({}) broken at ", case.spec, case.level);
+    let detail = message
+        .strip_prefix(&prefix)
+        .map_or(message.clone(), str::to_string);
     Finding {
         id: case.id.clone(),
         title: case.title.clone(),
@@ -105,7 +112,7 @@ fn finding(case: &Case, result: &CaseResult) -> Finding {
             .clone()
             .or_else(|| case.requirement.clone())
             .unwrap_or_else(|| case.title.clone()),
-        detail: result.message.clone().unwrap_or_default(),
+        detail,
         dialect: dialect_of(case),
     }
 }
@@ -200,7 +207,7 @@ impl Verdict {
                 let _ = writeln!(out, "    - {} ({}{dialect})", f.id, f.spec);
                 let _ = writeln!(out, "        in Entra: {}", f.consequence);
                 if with_detail && !f.detail.is_empty() {
-                    let _ = writeln!(out, "        seen: {}", shorten(&f.detail, 300));
+                    let _ = writeln!(out, "        seen: {}", shorten(&f.detail, 400));
                 }
             }
         };
