@@ -144,7 +144,7 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
         if waiting.is_empty() || !progressed || fail_on_errors.is_some_and(|limit| errors >= limit)
         {
             // RFC 7644 §3.7.1: references that cannot be resolved (circular) answer 409.
-            if !fail_on_errors.is_some_and(|limit| errors >= limit) {
+            if fail_on_errors.is_none_or(|limit| errors < limit) {
                 for op in waiting {
                     let err = ScimError::new(
                         StatusCode::CONFLICT,

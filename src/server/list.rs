@@ -70,9 +70,9 @@ pub fn list(
         let store = state.read();
         for &kind in kinds {
             let schema = schema_for_eval(kind);
-            let valid_here = filter.as_ref().map_or(true, |f| {
-                kinds.len() == 1 || f.validate(kind.schema()).is_ok()
-            });
+            let valid_here = filter
+                .as_ref()
+                .is_none_or(|f| kinds.len() == 1 || f.validate(kind.schema()).is_ok());
             if !valid_here {
                 continue;
             }
@@ -81,7 +81,7 @@ pub fn list(
             for record in candidates {
                 if filter
                     .as_ref()
-                    .map_or(true, |f| f.matches(&record.resource, &schema))
+                    .is_none_or(|f| f.matches(&record.resource, &schema))
                 {
                     hits.push((kind, record));
                 }
