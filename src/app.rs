@@ -104,7 +104,7 @@ pub fn check(paths: &[PathBuf]) -> Result<Suite, AppError> {
     Ok(load_suite(paths)?)
 }
 
-fn validate_target(url: &str) -> Result<(), AppError> {
+pub fn validate_target(url: &str) -> Result<(), AppError> {
     let ok = (url.starts_with("http://") || url.starts_with("https://"))
         && url.len() > "https://".len()
         && !url.contains(char::is_whitespace);
@@ -263,6 +263,10 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         "{}",
         report::summary::render(&report, Some(&args.junit.display().to_string()))
     );
+    // Runs that include Entra cases end with the Entra ID readiness verdict.
+    if let Some(verdict) = crate::entra::verdict::Verdict::from_results(&report.results) {
+        print!("{}", verdict.render());
+    }
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &args.baseline) {
         print!(
             "{}",

@@ -79,7 +79,7 @@ impl Baseline {
 pub struct Comparison {
     /// Cases whose outcome is the known one.
     pub expected: Vec<String>,
-    /// Failed or errored cases the baseline does not list (or lists with another outcome).
+    /// Failed, errored or warned cases the baseline does not list (or lists with another outcome).
     pub unexpected: Vec<String>,
     /// Baseline entries that no longer hold: (case id, what happened instead).
     pub stale: Vec<(String, String)>,
@@ -117,7 +117,12 @@ pub fn compare(
                     cmp.unexpected.push(case.id.clone());
                 }
             }
-            None if matches!(result.outcome, Outcome::Fail | Outcome::Error) => {
+            // A baseline pins the target's whole known state: an unlisted warning is news too.
+            None if matches!(
+                result.outcome,
+                Outcome::Fail | Outcome::Error | Outcome::Warn
+            ) =>
+            {
                 cmp.unexpected.push(case.id.clone())
             }
             None => {}

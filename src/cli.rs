@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::entra::Dialect;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scimspec",
@@ -35,6 +37,10 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Write the coverage document: RFC section → cases, and the sections not covered.
     Coverage(CoverageArgs),
+    /// Entra ID's Test Connection: query a random GUID on the matching attribute, as Entra does.
+    Probe(ProbeArgs),
+    /// Replay Entra ID provisioning (on-demand steps, then a lifecycle) for a file of users and groups.
+    Provision(ProvisionArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -237,4 +243,55 @@ pub struct CoverageArgs {
     /// Exit with 1 when this file differs from what would be generated.
     #[arg(long, value_name = "PATH")]
     pub check: Option<PathBuf>,
+}
+
+// --- Microsoft Entra ID commands -------------------------------------------------------------
+
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The SCIM attribute Entra matches users on: userName (default), externalId,
+    /// 'emails[type eq "work"].value', …
+    #[arg(long, default_value = "userName", value_name = "ATTRIBUTE")]
+    pub matching: String,
+    /// Skip the random group probe (for endpoints without /Groups).
+    #[arg(long)]
+    pub no_group_probe: bool,
+    /// Show each redacted HTTP exchange.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProvisionArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// JSON file of Entra-side users and groups (format: docs/entra.md).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Matching attribute (a SCIM target of the mapping), repeatable in precedence order.
+    #[arg(
+        long = "matching",
+        default_value = "userName",
+        value_name = "ATTRIBUTE"
+    )]
+    pub matching: Vec<String>,
+    /// The PATCH dialect of the lifecycle (on-demand steps always use the default one).
+    #[arg(long, value_enum, default_value_t = Dialect::Default)]
+    pub dialect: Dialect,
+    /// Run only the on-demand steps and leave what they provision in the target.
+    #[arg(long)]
+    pub on_demand_only: bool,
+    /// Where the JUnit XML report of the steps goes.
+    #[arg(
+        long,
+        env = "SCIMSPEC_PROVISION_JUNIT",
+        default_value = "reports/provision.xml",
+        value_name = "PATH"
+    )]
+    pub junit: PathBuf,
+    /// Show each step's redacted HTTP exchanges.
+    #[arg(long, short)]
+    pub verbose: bool,
 }

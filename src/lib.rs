@@ -5,13 +5,15 @@
 //! → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup) → [`report`].
 //! [`http`] is the client side of the wire; [`server`] is the embedded reference SCIM
 //! service provider; [`scim`] holds the SCIM grammar (filters, paths, schema rules) shared
-//! by the server and the runner; [`app`] wires the stages for the command line.
+//! by the server and the runner; [`app`] wires the stages for the command line; [`entra`]
+//! holds Microsoft Entra ID's Test Connection, provisioning replay and readiness verdict.
 
 pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod compare;
 pub mod config;
+pub mod entra;
 pub mod harness;
 pub mod http;
 pub mod load;

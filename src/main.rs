@@ -5,6 +5,8 @@ use clap::Parser;
 
 use scimspec::app::{self, AppError, RunStatus};
 use scimspec::cli::{Cli, Command, CoverageArgs, ServeArgs};
+use scimspec::entra::commands::{CommandOutput, CommandStatus};
+use scimspec::entra::EntraError;
 use scimspec::server::{self, Fault, ServerConfig};
 use scimspec::{compare, profile};
 
@@ -74,6 +76,27 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     runtime
         .block_on(server::serve(config, addr))
         .map_err(|e| e.to_string())
+}
+
+fn entra_exit(result: Result<CommandOutput, EntraError>) -> ExitCode {
+    match result {
+        Ok(out) => {
+            print!("{}", out.text);
+            match out.status {
+                CommandStatus::Passed => ExitCode::SUCCESS,
+                CommandStatus::Failed => ExitCode::from(EXIT_FAILED),
+                CommandStatus::Unreachable => ExitCode::from(EXIT_UNREACHABLE),
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if e.is_unreachable() {
+                EXIT_UNREACHABLE
+            } else {
+                EXIT_USAGE
+            })
+        }
+    }
 }
 
 fn coverage(args: &CoverageArgs) -> ExitCode {
@@ -177,6 +200,8 @@ fn main() -> ExitCode {
             },
         },
         Command::Coverage(args) => coverage(&args),
+        Command::Probe(args) => entra_exit(scimspec::entra::commands::probe(&args)),
+        Command::Provision(args) => entra_exit(scimspec::entra::commands::provision(&args)),
         Command::Check(args) => match app::check(&args.paths) {
             Ok(suite) => {
                 println!("{} cases, all valid", suite.cases.len());

@@ -184,6 +184,7 @@ fn parse_file(
                 also: raw.also,
                 title: raw.title,
                 requirement: raw.requirement,
+                consequence: raw.consequence,
                 level: raw.level,
                 tags,
                 requires,

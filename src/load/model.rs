@@ -101,6 +101,8 @@ pub struct RawCase {
     #[serde(default)]
     pub requirement: Option<String>,
     #[serde(default)]
+    pub consequence: Option<String>,
+    #[serde(default)]
     pub spec: Option<String>,
     #[serde(default)]
     pub also: Vec<String>,
@@ -122,6 +124,8 @@ pub struct Case {
     pub id: String,
     pub title: String,
     pub requirement: Option<String>,
+    /// What breaks in the client when the requirement does not hold (Entra cases).
+    pub consequence: Option<String>,
     /// e.g. `RFC7644 §3.3` or `RFC7644 §3.3 L1302`.
     pub spec: String,
     /// Further sections the case exercises.

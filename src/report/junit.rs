@@ -107,6 +107,9 @@ fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&Stri
     if let Some(req) = &case.requirement {
         props.push(("requirement".to_string(), req.clone()));
     }
+    if let Some(consequence) = &case.consequence {
+        props.push(("consequence".to_string(), consequence.clone()));
+    }
     if !case.tags.is_empty() {
         props.push(("tags".to_string(), case.tags.join(",")));
     }

@@ -248,7 +248,7 @@ impl CaseRun<'_> {
                     let method = op.get("method").and_then(Value::as_str).unwrap_or("");
                     if method.eq_ignore_ascii_case("POST") {
                         if let Some(loc) = op.get("location").and_then(Value::as_str) {
-                            self.created.push(loc.to_string());
+                            self.created.push(absolute(loc, &url));
                         }
                     }
                 }
@@ -315,6 +315,23 @@ impl CaseRun<'_> {
     }
 }
 
+/// A `location` made absolute: as is when it has a scheme, against the request's origin when
+/// it starts with `/`, otherwise against the Bulk endpoint's base.
+fn absolute(location: &str, bulk_url: &str) -> String {
+    if location.starts_with("http://") || location.starts_with("https://") {
+        return location.to_string();
+    }
+    if location.starts_with('/') {
+        let origin_end = bulk_url
+            .find("://")
+            .and_then(|i| bulk_url[i + 3..].find('/').map(|j| i + 3 + j))
+            .unwrap_or(bulk_url.len());
+        return format!("{}{location}", &bulk_url[..origin_end]);
+    }
+    let base = bulk_url.trim_end_matches("/Bulk");
+    format!("{base}/{location}")
+}
+
 fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
     exchange
         .response
@@ -322,4 +339,20 @@ fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
         .as_ref()
         .and_then(|j| pointer::get(j, p))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::absolute;
+
+    #[test]
+    fn bulk_locations_become_absolute() {
+        let bulk = "http://h:1/scim/v2/Bulk";
+        assert_eq!(absolute("http://x/Users/1", bulk), "http://x/Users/1");
+        assert_eq!(
+            absolute("/scim/v2/Users/1", bulk),
+            "http://h:1/scim/v2/Users/1"
+        );
+        assert_eq!(absolute("Users/1", bulk), "http://h:1/scim/v2/Users/1");
+    }
 }

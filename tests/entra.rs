@@ -1,0 +1,317 @@
+//! Microsoft Entra ID compatibility, end to end: the `entra` cases and the readiness verdict,
+//! `scimspec probe` and `scimspec provision`, each run as the real binary against the embedded
+//! reference server over loopback — clean, with Entra-dialect faults, and in strict RFC mode.
+
+mod support;
+
+use std::sync::Arc;
+
+use scimspec::entra::verdict::TAG;
+use scimspec::http::{ClientOptions, Credentials, HttpClient};
+use scimspec::load;
+use scimspec::plan::{self, Selection};
+use scimspec::run::{self, Outcome, RunContext};
+use scimspec::server::{self, Fault, RunningServer, ServerConfig};
+use support::{scimspec, text, TempDir};
+
+const TOKEN: &str = "entra-test-token-5f1c";
+
+/// A reference server (optionally broken) that lives as long as the returned runtime.
+fn server(config: ServerConfig) -> (tokio::runtime::Runtime, RunningServer) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let running = runtime
+        .block_on(server::spawn(ServerConfig {
+            token: Some(TOKEN.into()),
+            ..config
+        }))
+        .expect("reference server starts");
+    (runtime, running)
+}
+
+fn faulty(name: &str) -> (tokio::runtime::Runtime, RunningServer) {
+    server(ServerConfig {
+        fault: Some(name.parse::<Fault>().expect("fault exists")),
+        ..ServerConfig::default()
+    })
+}
+
+fn example() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/entra-provision.json")
+}
+
+#[test]
+fn entra_cases_pass_on_the_embedded_server_and_the_verdict_is_ready() {
+    let dir = TempDir::new("entra-ready");
+    let out = scimspec()
+        .args(["run", "--tag", "entra", "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("Entra ID readiness — Ready for Entra provisioning"),
+        "{all}"
+    );
+    assert!(
+        all.contains("met: GET /Schemas answers a ListResponse"),
+        "{all}"
+    );
+    assert!(!all.contains("Only one dialect ran"), "{all}");
+    let xml = std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit report");
+    assert!(xml.contains("classname=\"Entra E-DISABLE-USER\""), "{xml}");
+    assert!(xml.contains("<property name=\"consequence\""), "{xml}");
+}
+
+#[test]
+fn rfc_only_runs_print_no_verdict() {
+    let dir = TempDir::new("entra-none");
+    let out = scimspec()
+        .args(["run", "--tag", "etag", "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("Entra ID readiness"), "{}", text(&out));
+}
+
+#[test]
+fn a_faulty_server_gets_blocking_failures_with_their_consequence() {
+    let (_rt, running) = faulty("member-remove-wipes-all");
+    let dir = TempDir::new("entra-blocking");
+    let out = scimspec()
+        .args(["run", "--tag", "entra", "--target", running.base_url()])
+        .args(["--token", TOKEN, "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("NOT ready for Entra provisioning"), "{all}");
+    assert!(
+        all.contains("- entra-default-group-remove-member-by-value-list (Entra E-GROUP-REMOVE-MEMBERS, default dialect)"),
+        "{all}"
+    );
+    assert!(all.contains("in Entra: Removing one member"), "{all}");
+    assert!(!all.contains(TOKEN), "the token leaked: {all}");
+}
+
+#[test]
+fn a_strict_rfc_server_is_not_ready_for_the_default_dialect() {
+    let (_rt, running) = server(ServerConfig {
+        strict: true,
+        ..ServerConfig::default()
+    });
+    let dir = TempDir::new("entra-strict");
+    let out = scimspec()
+        .args(["run", "--tag", "entra", "--target", running.base_url()])
+        .args(["--token", TOKEN, "--junit"])
+        .arg(dir.join("junit.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("NOT ready for Entra provisioning"), "{all}");
+    assert!(all.contains("entra-default-disable-user"), "{all}");
+}
+
+/// Every fault that rejects an Entra dialect feature makes at least one `entra` case fail
+/// (MUST) or warn (SHOULD).
+#[test]
+fn every_entra_dialect_fault_is_caught_by_an_entra_case() {
+    let suite = load::load_embedded().expect("embedded suite");
+    let selection = Selection {
+        tags: vec![TAG.into()],
+        ..Selection::default()
+    };
+    let entra_faults: Vec<Fault> = Fault::all()
+        .iter()
+        .copied()
+        .filter(|f| f.rule().starts_with("Entra") || f.name() == "null-attributes-rejected")
+        .collect();
+    assert!(entra_faults.len() >= 8, "{entra_faults:?}");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut uncaught = Vec::new();
+    for fault in entra_faults {
+        let caught = runtime.block_on(async {
+            let running = server::spawn(ServerConfig {
+                token: Some(TOKEN.into()),
+                fault: Some(fault),
+                ..ServerConfig::default()
+            })
+            .await
+            .expect("server");
+            let client = HttpClient::new(ClientOptions {
+                credentials: Credentials::Bearer(TOKEN.into()),
+                ..ClientOptions::new(running.base_url())
+            })
+            .expect("client");
+            let discovery = plan::discover(&client).await.expect("discovery");
+            let plan = plan::plan(&suite, &selection, &discovery.capabilities);
+            let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 8).await;
+            running.stop().await;
+            results
+                .iter()
+                .any(|r| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
+        });
+        if !caught {
+            uncaught.push(fault.name());
+        }
+    }
+    assert!(
+        uncaught.is_empty(),
+        "Entra faults no entra case catches: {uncaught:?}"
+    );
+}
+
+#[test]
+fn probe_passes_on_the_embedded_server() {
+    let out = scimspec().arg("probe").output().expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("/Users?filter=userName+eq+%22"), "{all}");
+    assert!(all.contains("Test Connection: succeeded"), "{all}");
+}
+
+#[test]
+fn probe_explains_a_404_as_quarantine() {
+    let (_rt, running) = faulty("zero-results-404");
+    let out = scimspec()
+        .args(["probe", "--target", running.base_url(), "--token", TOKEN])
+        .args(["--matching", "externalId"])
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("filter=externalId+eq+%22"), "{all}");
+    assert!(
+        all.contains("Entra would quarantine this job: SCIM compliance issue"),
+        "{all}"
+    );
+}
+
+#[test]
+fn probe_reports_invalid_credentials_without_showing_them() {
+    let (_rt, running) = server(ServerConfig::default());
+    let wrong = "not-the-token-9a8b7c";
+    let out = scimspec()
+        .args([
+            "probe",
+            "--target",
+            running.base_url(),
+            "--token",
+            wrong,
+            "-v",
+        ])
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("FAIL  401 — invalid credentials"), "{all}");
+    assert!(!all.contains(wrong), "the token leaked: {all}");
+}
+
+#[test]
+fn probe_of_an_unreachable_target_exits_3() {
+    let out = scimspec()
+        .args(["probe", "--target", "http://127.0.0.1:9/scim/v2"])
+        .output()
+        .expect("run scimspec");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+}
+
+#[test]
+fn provision_replays_on_demand_and_lifecycle_into_junit() {
+    let dir = TempDir::new("entra-provision");
+    let out = scimspec()
+        .arg("provision")
+        .arg(example())
+        .arg("--junit")
+        .arg(dir.join("provision.xml"))
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    for line in [
+        "1. Test connection",
+        "2. Import user",
+        "3. Determine if user is in scope",
+        "4. Match user between source and target system",
+        "5. Perform action",
+        "Create — 201",
+        "Scoping filter: Staff only department IS NOT NULL: True",
+        "Assigned to application: False",
+        "Update manager reference (second pass)",
+        "Add members (up to 5 on demand)",
+        "Disable user",
+        "Remove a member",
+        "Rename group",
+        "Delete group",
+        "Delete user",
+    ] {
+        assert!(all.contains(line), "missing '{line}': {all}");
+    }
+    let xml = std::fs::read_to_string(dir.join("provision.xml")).expect("JUnit report");
+    assert!(
+        xml.contains("<testcase name=\"provision-user-1-match\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"provision-group-1-rename\""),
+        "{xml}"
+    );
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+}
+
+#[test]
+fn provision_in_the_flag_dialect_catches_a_wiped_group_only_by_default() {
+    let (_rt, running) = faulty("member-remove-wipes-all");
+    let dir = TempDir::new("entra-provision-fault");
+    let run = |dialect: &str| {
+        scimspec()
+            .arg("provision")
+            .arg(example())
+            .args(["--target", running.base_url(), "--token", TOKEN])
+            .args(["--dialect", dialect, "--junit"])
+            .arg(dir.join("provision.xml"))
+            .output()
+            .expect("run scimspec")
+    };
+    let out = run("default");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("the remove wiped the group"), "{all}");
+    assert!(all.contains("in Entra: Removing one member"), "{all}");
+    let out = run("aadOptscim062020");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn provision_rejects_a_bad_file_with_exit_2() {
+    let dir = TempDir::new("entra-bad-file");
+    let file = dir.join("users.json");
+    std::fs::write(
+        &file,
+        r#"{"users": [{"userPrincipalName": "a", "lastName": "b"}]}"#,
+    )
+    .expect("write file");
+    let out = scimspec()
+        .arg("provision")
+        .arg(&file)
+        .output()
+        .expect("run scimspec");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("users[0]: unknown attribute 'lastName'"),
+        "{all}"
+    );
+}
