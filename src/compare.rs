@@ -37,8 +37,9 @@ pub struct TargetRun {
     pub report: RunReport,
     /// Set when the target could not be run at all.
     pub problem: Option<String>,
-    /// Failed or errored cases its baseline does not expect (all of them without a baseline).
-    pub unexpected: usize,
+    /// Outcomes its baseline does not expect, and baseline entries that no longer hold (without
+    /// a baseline: every failed or errored case).
+    pub unexpected: Vec<String>,
     pub redactor: Redactor,
 }
 
@@ -56,7 +57,7 @@ impl CompareResult {
     pub fn clean(&self) -> bool {
         self.runs
             .iter()
-            .all(|r| r.unexpected == 0 && r.problem.is_none())
+            .all(|r| r.unexpected.is_empty() && r.problem.is_none())
     }
 }
 
@@ -123,7 +124,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
             known_deviations: Default::default(),
         },
         problem: Some(problem),
-        unexpected: 0,
+        unexpected: Vec::new(),
         redactor: Redactor::new(),
     };
     let url = match url {
@@ -215,9 +216,24 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
                         .insert(id.clone(), entry.reason.clone());
                 }
             }
-            cmp.unexpected.len()
+            let mut out: Vec<String> = cmp
+                .unexpected
+                .iter()
+                .map(|id| format!("unexpected: {id}"))
+                .collect();
+            out.extend(
+                cmp.stale
+                    .iter()
+                    .map(|(id, why)| format!("stale baseline entry: {id} — {why}")),
+            );
+            out
         }
-        None => report.count(Outcome::Fail) + report.count(Outcome::Error),
+        None => report
+            .results
+            .iter()
+            .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Error))
+            .map(|(c, r)| format!("{}: {}", r.outcome, c.id))
+            .collect(),
     };
     let problem = report
         .target_unreachable()
@@ -381,6 +397,9 @@ pub fn summary(result: &CompareResult) -> String {
         ));
         if let Some(p) = &r.problem {
             out.push_str(&format!("    could not be run: {}\n", r.redactor.redact(p)));
+        }
+        for u in &r.unexpected {
+            out.push_str(&format!("    {u}\n"));
         }
     }
     out.push_str(&format!(
