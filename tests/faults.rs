@@ -30,7 +30,7 @@ async fn run_suite(suite: &Suite, fault: Option<Fault>) -> Vec<(String, CaseResu
     let discovery = plan::discover(&client).await.expect("discovery");
     let plan = plan::plan(suite, &Selection::default(), &discovery.capabilities);
     let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
-    let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 8).await;
+    let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 1).await;
     server.stop().await;
     ids.into_iter().zip(results).collect()
 }

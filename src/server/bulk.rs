@@ -159,6 +159,9 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
         pending = waiting;
     }
     results.sort_by_key(|(i, _)| *i);
+    if ctx.cfg.has(Fault::BulkReportsErrorsOnly) {
+        results.retain(|(_, v)| v.get("response").is_some());
+    }
     Ok(json!({
         "schemas": [BULK_RESPONSE_URN],
         "Operations": results.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
@@ -287,7 +290,13 @@ fn execute(
         "POST" if id.is_some() => Err(ScimError::invalid_value(
             "POST path must be a resource type endpoint such as /Users",
         )),
-        "POST" => resources::create(state, ctx, kind, need_data()?),
+        "POST" => {
+            let preset = op
+                .bulk_id
+                .clone()
+                .filter(|_| ctx.cfg.has(Fault::BulkIdUsedAsId));
+            resources::create_as(state, ctx, kind, need_data()?, preset)
+        }
         "PUT" => resources::replace(state, ctx, kind, &need_id()?, need_data()?, version),
         "PATCH" => resources::modify(state, ctx, kind, &need_id()?, need_data()?, version),
         _ => resources::delete(state, ctx, kind, &need_id()?, version),

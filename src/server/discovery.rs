@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
-use super::list::{list_body, MAX_RESULTS};
-use super::query::param;
+use super::list::{list_body, LIST_RESPONSE_URN, MAX_RESULTS};
+use super::query::{param, ListQuery};
+use super::resources::unknown;
 use super::respond;
 use super::ServerConfig;
 use crate::scim::schema::{self, RESOURCE_TYPE_URN, SERVICE_PROVIDER_CONFIG_URN};
@@ -70,6 +71,15 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         "authenticationSchemes": schemes,
         "meta": {"resourceType": "ServiceProviderConfig", "location": format!("{base}/ServiceProviderConfig")}
     });
+    if cfg.has(Fault::SpcIntegersAsStrings) {
+        for (section, key) in [
+            ("bulk", "maxOperations"),
+            ("bulk", "maxPayloadSize"),
+            ("filter", "maxResults"),
+        ] {
+            body[section][key] = json!(body[section][key].to_string());
+        }
+    }
     if cfg.has(Fault::SpcNoAuthSchemes) {
         if let Some(o) = body.as_object_mut() {
             o.shift_remove("authenticationSchemes");
@@ -86,19 +96,35 @@ fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
         .filter(|_| kind != Kind::User || cfg.offers_enterprise_user())
         .map(|(ext, required)| json!({"schema": ext.id, "required": required}))
         .collect();
+    let core = if cfg.has(Fault::ResourceTypeSchemaNotUri) {
+        kind.name()
+    } else {
+        schema.core.id.as_str()
+    };
     let mut rt = json!({
         "schemas": [RESOURCE_TYPE_URN],
         "id": kind.name(),
         "name": kind.name(),
         "endpoint": format!("/{}", kind.segment()),
         "description": schema.description,
-        "schema": schema.core.id,
+        "schema": core,
     });
     if !extensions.is_empty() {
         rt["schemaExtensions"] = Value::Array(extensions);
     }
     rt["meta"] = json!({"resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/{}", kind.name())});
+    drop_schemas(&mut rt, cfg);
     rt
+}
+
+/// Under `discovery-schemas-missing`, a discovery resource goes without `schemas`.
+fn drop_schemas(doc: &mut Value, cfg: &ServerConfig) {
+    if let Some(o) = doc
+        .as_object_mut()
+        .filter(|_| cfg.has(Fault::DiscoverySchemasMissing))
+    {
+        o.shift_remove("schemas");
+    }
 }
 
 fn offered_kinds(cfg: &ServerConfig) -> Vec<Kind> {
@@ -110,12 +136,12 @@ fn offered_kinds(cfg: &ServerConfig) -> Vec<Kind> {
 }
 
 /// `GET /ResourceTypes`
-pub fn resource_types(base: &str, cfg: &ServerConfig) -> Response {
+pub fn resource_types(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> Response {
     let items: Vec<Value> = offered_kinds(cfg)
         .into_iter()
         .map(|k| resource_type(k, base, cfg))
         .collect();
-    list_of(&items, cfg)
+    list_of(&items, cfg, params)
 }
 
 /// `GET /ResourceTypes/{name}`
@@ -126,12 +152,13 @@ pub fn resource_type_by_name(
 ) -> Result<Response, ScimError> {
     offered_kinds(cfg)
         .into_iter()
+        .filter(|_| !cfg.has(Fault::DiscoveryByIdUnsupported))
         .find(|k| k.name() == name)
         .map(|k| respond::json(StatusCode::OK, &resource_type(k, base, cfg)))
-        .ok_or_else(|| ScimError::not_found(format!("resource type {name} not found")))
+        .ok_or_else(|| unknown(format!("resource type {name} not found"), cfg))
 }
 
-fn schema_document(doc: &Value, base: &str) -> Value {
+fn schema_document(doc: &Value, base: &str, cfg: &ServerConfig) -> Value {
     let mut doc = doc.clone();
     if let Some(loc) = doc["meta"]["location"]
         .as_str()
@@ -139,34 +166,66 @@ fn schema_document(doc: &Value, base: &str) -> Value {
     {
         doc["meta"]["location"] = json!(loc);
     }
+    if cfg.has(Fault::SchemaNestedComplex) {
+        let complex = doc["attributes"].as_array_mut().and_then(|attrs| {
+            attrs
+                .iter_mut()
+                .find_map(|a| a["subAttributes"].as_array_mut()?.first_mut())
+        });
+        if let Some(sub) = complex {
+            sub["type"] = json!("complex");
+            sub["subAttributes"] =
+                json!([{"name": "value", "type": "string", "multiValued": false}]);
+        }
+    }
+    drop_schemas(&mut doc, cfg);
     doc
 }
 
 /// `GET /Schemas`
-pub fn schemas(base: &str, cfg: &ServerConfig) -> Response {
-    let items: Vec<Value> = schema::registry()
+pub fn schemas(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> Response {
+    let mut items: Vec<Value> = schema::registry()
         .schemas
         .iter()
-        .map(|s| schema_document(&s.document, base))
+        .map(|s| schema_document(&s.document, base, cfg))
         .collect();
+    if cfg.has(Fault::SchemasListsMessages) {
+        items.push(
+            json!({"schemas": [schema::SCHEMA_URN], "id": LIST_RESPONSE_URN,
+            "name": "ListResponse", "attributes": []}),
+        );
+    }
     if cfg.has(Fault::SchemasNotListResponse) {
         return respond::json(StatusCode::OK, &Value::Array(items));
     }
-    list_of(&items, cfg)
+    list_of(&items, cfg, params)
 }
 
 /// `GET /Schemas/{urn}`
-pub fn schema_by_id(id: &str, base: &str) -> Result<Response, ScimError> {
+pub fn schema_by_id(id: &str, base: &str, cfg: &ServerConfig) -> Result<Response, ScimError> {
     schema::registry()
         .schema(id)
-        .map(|s| respond::json(StatusCode::OK, &schema_document(&s.document, base)))
-        .ok_or_else(|| ScimError::not_found(format!("schema {id} not found")))
+        .filter(|_| !cfg.has(Fault::DiscoveryByIdUnsupported))
+        .map(|s| respond::json(StatusCode::OK, &schema_document(&s.document, base, cfg)))
+        .ok_or_else(|| unknown(format!("schema {id} not found"), cfg))
 }
 
-fn list_of(items: &[Value], cfg: &ServerConfig) -> Response {
-    let bodies: Vec<Bytes> = items
+/// A discovery ListResponse: every item, the query parameters ignored (RFC 7644 §4).
+fn list_of(items: &[Value], cfg: &ServerConfig, params: &[(String, String)]) -> Response {
+    let mut shown: Vec<&Value> = items.iter().collect();
+    if cfg.has(Fault::DiscoveryPaginated) {
+        let q = ListQuery::from_params(params).unwrap_or_default();
+        let skip = q.start_index.unwrap_or(1).max(1) - 1;
+        let count = q.count.unwrap_or(i64::MAX).max(0);
+        shown = shown
+            .into_iter()
+            .skip(usize::try_from(skip).unwrap_or(0))
+            .take(usize::try_from(count).unwrap_or(usize::MAX))
+            .collect();
+    }
+    let bodies: Vec<Bytes> = shown
         .iter()
         .map(|v| Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
         .collect();
-    respond::bytes(StatusCode::OK, list_body(bodies.len(), 1, &bodies, cfg))
+    respond::bytes(StatusCode::OK, list_body(items.len(), 1, &bodies, cfg))
 }

@@ -42,12 +42,16 @@ faults! {
     // Status codes
     CreateReturns200 => "create-returns-200", "RFC7644 §3.3: successful create answers 200 instead of 201 Created";
     DeleteReturns200 => "delete-returns-200", "RFC7644 §3.6: successful DELETE answers 200 with a body instead of 204 No Content";
-    UnknownIdReturns400 => "unknown-id-returns-400", "RFC7644 §3.12: an unknown resource id answers 400 instead of 404";
+    UnknownIdReturns400 => "unknown-id-returns-400", "RFC7644 §3.12: an unknown resource (id, schema, resource type) or endpoint answers 400 instead of 404";
+    GetReturns201 => "get-returns-201", "RFC7644 §3.4.1: GET of an existing resource answers 201 instead of 200";
     DeletedStillFound => "deleted-still-found", "RFC7644 §3.6: a deleted resource is still returned by GET";
     PutUnknownCreates => "put-unknown-creates", "RFC7644 §3.5.1: PUT to an unknown id creates the resource instead of answering 404";
     DuplicateReturns400 => "duplicate-returns-400", "RFC7644 §3.3: a duplicate userName answers 400 instead of 409 uniqueness";
     MissingRequiredAccepted => "missing-required-accepted", "RFC7643 §4.1 / RFC7644 §3.3: a User without userName is created";
     MalformedJsonReturns500 => "malformed-json-returns-500", "RFC7644 §3.12: malformed JSON answers 500 instead of 400 invalidSyntax";
+    MeNotFound => "me-not-found", "RFC7644 §3.11: /Me, not supported, answers 404 instead of 501";
+    AcceptJsonRejected => "accept-json-rejected", "RFC7644 §3.8: Accept: application/json answers 406 instead of a JSON document";
+    NonAsciiMangled => "non-ascii-mangled", "RFC7644 §3.8: non-ASCII characters in string values are stored as '?' (not UTF-8)";
     // Headers
     NoLocationHeader => "no-location-header", "RFC7644 §3.3: create answers without a Location header";
     ContentTypeJson => "content-type-json", "RFC7644 §8.1: responses use Content-Type application/json instead of application/scim+json";
@@ -55,12 +59,15 @@ faults! {
     EtagMismatchesVersion => "etag-mismatches-version", "RFC7643 §3.1: the ETag header differs from meta.version";
     IfMatchIgnored => "if-match-ignored", "RFC7644 §3.14: a stale If-Match is ignored instead of answering 412";
     IfNoneMatchIgnored => "if-none-match-ignored", "RFC7644 §3.14: a matching If-None-Match on GET answers 200 instead of 304";
+    IfNoneMatchNotCompared => "if-none-match-not-compared", "RFC7644 §3.14: any If-None-Match on GET answers 304, whatever its entity tags";
+    VersionNotUpdated => "version-not-updated", "RFC7644 §3.14: meta.version (the ETag) stays the same when the resource changes";
     // Lists, filters, pagination, sorting
     ZeroResults404 => "zero-results-404", "RFC7644 §3.4.2: a query with no matches answers 404 instead of an empty ListResponse";
     FilterIgnored => "filter-ignored", "RFC7644 §3.4.2.2: the filter is ignored and every resource is listed";
     InvalidFilterAccepted => "invalid-filter-accepted", "RFC7644 §3.4.2.2: an unparsable filter answers 200 instead of 400 invalidFilter";
     TotalResultsPageOnly => "total-results-page-only", "RFC7644 §3.4.2.4: totalResults counts the page instead of all matches";
     StartIndexZeroBased => "start-index-zero-based", "RFC7644 §3.4.2.4: startIndex is treated as 0-based";
+    StartIndexDefaultZero => "start-index-default-zero", "RFC7644 §3.4.2.4: without startIndex the ListResponse reports startIndex 0 instead of 1";
     CountIgnored => "count-ignored", "RFC7644 §3.4.2.4: count does not limit the page size";
     EqCaseSensitive => "eq-case-sensitive", "RFC7644 §3.4.2.2: eq on a caseExact=false attribute (userName) is case-sensitive";
     CoAsEq => "co-as-eq", "RFC7644 §3.4.2.2: co matches only whole values, like eq";
@@ -74,6 +81,8 @@ faults! {
     AttributesIgnored => "attributes-ignored", "RFC7644 §3.9: the attributes parameter is ignored";
     ExcludedAttributesIgnored => "excluded-attributes-ignored", "RFC7644 §3.9: the excludedAttributes parameter is ignored";
     AttributesDropsId => "attributes-drops-id", "RFC7643 §2.2 / §3.1: id (returned always) is dropped when attributes omits it";
+    ExcludedAttributesDropsAlways => "excluded-attributes-drops-always", "RFC7644 §3.4.2.5: excludedAttributes=id removes id (returned always)";
+    AttributesDropsSchemas => "attributes-drops-schemas", "RFC7643 §3: schemas is left out of a representation projected with attributes";
     PasswordReturned => "password-returned", "RFC7643 §4.1: password (returned never) is returned";
     // PATCH
     PatchIgnoresRemove => "patch-ignores-remove", "RFC7644 §3.5.2.2: remove op is ignored";
@@ -85,13 +94,55 @@ faults! {
     PatchPrimaryNotExclusive => "patch-primary-not-exclusive", "RFC7644 §3.5.2: setting primary=true leaves other values primary";
     PatchReadOnlyAccepted => "patch-readonly-accepted", "RFC7644 §3.5.2: PATCH of a readOnly attribute succeeds instead of 400 mutability";
     PatchInvalidPathAccepted => "patch-invalid-path-accepted", "RFC7644 §3.5.2: a malformed path is ignored instead of 400 invalidPath";
+    PatchAddAbsentNoTarget => "patch-add-absent-no-target", "RFC7644 §3.5.2.1: add to an attribute without a value answers 400 noTarget instead of adding it";
+    PatchAddKeepsExisting => "patch-add-keeps-existing", "RFC7644 §3.5.2.1: add to a single-valued attribute that has a value keeps the old value";
+    MemberReaddDuplicates => "member-readd-duplicates", "RFC7644 §3.5.2.1: adding a value (member) that is already there adds it a second time";
+    PatchReplaceAbsentNoTarget => "patch-replace-absent-no-target", "RFC7644 §3.5.2.3: replace of an attribute without a value answers 400 noTarget instead of adding it";
+    PatchReplaceMultiAppends => "patch-replace-multi-appends", "RFC7644 §3.5.2.3: replace of a multi-valued attribute appends instead of replacing all its values";
+    PatchReplaceComplexDropsOthers => "patch-replace-complex-drops-others", "RFC7644 §3.5.2.3: replace of a complex attribute drops the sub-attributes value does not name";
+    PatchFilterReplaceAppends => "patch-filter-replace-appends", "RFC7644 §3.5.2.3: replace through a value filter appends the value instead of replacing the matching ones";
+    PatchNoPathReplacesAll => "patch-no-path-replaces-all", "RFC7644 §3.5.2.3: path-less replace clears the attributes value does not name";
+    PatchSubAttributeDropsSiblings => "patch-sub-attribute-drops-siblings", "RFC7644 §3.5.2: setting a sub-attribute replaces the whole complex value, dropping its siblings";
+    PatchUnassignIgnored => "patch-unassign-ignored", "RFC7643 §2.5: PATCH replace with null or [] leaves the value instead of unassigning it";
+    PatchRemoveUnmatchedClears => "patch-remove-unmatched-clears", "RFC7644 §3.5.2.2: remove through a value filter that matches nothing removes the whole attribute";
+    PatchOpsReordered => "patch-ops-reordered", "RFC7644 §3.5.2: operations are applied grouped by op (remove, replace, add) instead of in order";
+    PatchPathCaseSensitive => "patch-path-case-sensitive", "RFC7644 §3.10: PATCH paths match attribute names and schema URNs case-sensitively";
+    PatchCoreUrnPathRejected => "patch-core-urn-path-rejected", "RFC7644 §3.10: a PATCH path qualified with the core schema URN answers 400 invalidPath";
+    // PUT, updates and deletes
+    PutMerges => "put-merges", "RFC7644 §3.5.1: PUT keeps the attributes the body omits instead of clearing them";
+    UpdateNotSaved => "update-not-saved", "RFC7644 §3.5.1 / §3.5.2: PUT and PATCH answer with the new resource but do not store it";
+    UpdateReassignsId => "update-reassigns-id", "RFC7643 §3.1: an update (PUT, PATCH) re-creates the resource under a new id";
+    NoOpUpdateTouchesLastModified => "no-op-update-touches-last-modified", "RFC7644 §3.5.2.1: an update that changes nothing still changes meta.lastModified";
+    DeleteGroupCascades => "delete-group-cascades", "RFC7644 §3.6: deleting a Group also deletes its member Users";
     // Schema semantics
     ClientIdAccepted => "client-id-accepted", "RFC7643 §3.1: a client-supplied id is kept instead of being ignored";
+    IdReusedAfterDelete => "id-reused-after-delete", "RFC7643 §3.1: ids are per-type sequence numbers (highest + 1), reissued after a delete and shared across types";
+    ClientMetaKept => "client-meta-kept", "RFC7643 §3.1: meta.created sent by the client (POST, PUT, PATCH) is stored instead of ignored";
+    MetaLocationWrong => "meta-location-wrong", "RFC7643 §3.1: meta.location is the collection URI, without the resource's id";
+    MetaResourceTypeWrong => "meta-resource-type-wrong", "RFC7644 §3.3.1: meta.resourceType is the endpoint name (Users) instead of the resource type (User)";
+    LastModifiedUnsetOnCreate => "last-modified-unset-on-create", "RFC7643 §3.1: a new resource has no meta.lastModified (it must equal created)";
+    DatetimeNotXsd => "datetime-not-xsd", "RFC7643 §2.3.5: meta dates have a space instead of 'T' (not xsd:dateTime)";
+    ExternalIdDropped => "external-id-dropped", "RFC7643 §3.1: externalId sent by the client is not stored";
+    ExternalIdDefaulted => "external-id-defaulted", "RFC7643 §3.1: the service provider fills in externalId (with the id) when the client sends none";
+    StringsLowerCased => "strings-lower-cased", "RFC7643 §2.2 / §7: string values are stored lower-cased, caseExact ones (externalId) included";
+    BooleansAsStrings => "booleans-as-strings", "RFC7643 §2.3.2: booleans are stored and returned as strings (\"false\")";
+    MultiValuedUnwrapped => "multi-valued-unwrapped", "RFC7643 §2.4: a multi-valued attribute with one value is returned as that value, not an array";
+    DuplicateValuesKept => "duplicate-values-kept", "RFC7643 §2.4: identical values of a multi-valued attribute are all kept";
+    MultiplePrimaryAccepted => "multiple-primary-accepted", "RFC7643 §2.4: a create with two primary values keeps both primary";
+    TypeSubAttributeDropped => "type-sub-attribute-dropped", "RFC7643 §2.4: the type of multi-valued values (emails, phoneNumbers, roles) is not stored";
+    ReadOnlySubAttributesStored => "read-only-sub-attributes-stored", "RFC7644 §3.3: readOnly sub-attributes sent by the client (manager.displayName) are stored";
+    UniquenessNoneEnforced => "uniqueness-none-enforced", "RFC7643 §2.2: User displayName (uniqueness none) must be unique (409)";
+    ExtensionFlattened => "extension-flattened", "RFC7643 §3.3: extension attributes are returned at the top level instead of under their schema URI";
+    ExtensionSchemaNotListed => "extension-schema-not-listed", "RFC7643 §3: schemas omits the URI of an extension the resource has values for";
     ImmutableChangeable => "immutable-changeable", "RFC7643 §2.2: an immutable attribute (members.value) can be changed";
     UniquenessNotEnforced => "uniqueness-not-enforced", "RFC7643 §2.2 / RFC7644 §3.3: a duplicate userName is accepted";
     UserNameCaseExact => "username-case-exact", "RFC7643 §4.1: userName uniqueness is case-sensitive (caseExact=false broken)";
     LastModifiedNotUpdated => "last-modified-not-updated", "RFC7643 §3.1: meta.lastModified is not updated when the resource changes";
     UserGroupsNotDerived => "user-groups-not-derived", "RFC7643 §4.1: User.groups does not reflect group membership";
+    UserGroupsWritable => "user-groups-writable", "RFC7643 §4.1.2: User.groups (readOnly) sent on create or PUT adds the user to those groups";
+    MemberValueIsName => "member-value-is-name", "RFC7643 §4.2: members.value holds the member's userName (displayName) instead of its id";
+    RefIsBareId => "ref-is-bare-id", "RFC7643 §2.3.7: the $ref the server fills in (members, groups) is a bare id, not the resource's URI";
+    InactiveUsersHidden => "inactive-users-hidden", "Entra E-DISABLE-USER (RFC7643 §4.1.1): a user with active false is answered 404 by GET and left out of queries";
     // Error format
     ErrorStatusNumber => "error-status-number", "RFC7644 §3.12: the error status is a JSON number instead of a string";
     ErrorSchemaMissing => "error-schema-missing", "RFC7644 §3.12: error bodies lack the Error schema URI";
@@ -102,6 +153,14 @@ faults! {
     SchemasNotListResponse => "schemas-not-list-response", "RFC7644 §4: /Schemas answers a bare JSON array instead of a ListResponse";
     SpcNoAuthSchemes => "spc-no-auth-schemes", "RFC7643 §5: ServiceProviderConfig lacks the required authenticationSchemes";
     DiscoveryFilterAccepted => "discovery-filter-accepted", "RFC7644 §4: a filter on a discovery endpoint is ignored instead of 403";
+    DiscoveryAcceptsWrites => "discovery-accepts-writes", "RFC7644 §3.2: POST, PUT and PATCH on a discovery endpoint answer 200 instead of being refused";
+    DiscoveryByIdUnsupported => "discovery-by-id-unsupported", "RFC7644 §4: /Schemas/{uri} and /ResourceTypes/{name} answer 404; only the lists are served";
+    DiscoveryPaginated => "discovery-paginated", "RFC7644 §4: count and startIndex page /Schemas and /ResourceTypes instead of being ignored";
+    DiscoverySchemasMissing => "discovery-schemas-missing", "RFC7643 §6 / §7: Schema and ResourceType resources lack their schemas attribute";
+    SchemasListsMessages => "schemas-lists-messages", "RFC7644 §3.1: /Schemas lists protocol message schemas (urn:ietf:params:scim:api:…)";
+    SchemaNestedComplex => "schema-nested-complex", "RFC7643 §2.3.8: schema documents give a sub-attribute sub-attributes of its own";
+    ResourceTypeSchemaNotUri => "resource-type-schema-not-uri", "RFC7643 §6: a ResourceType's schema is its name instead of the schema URI";
+    SpcIntegersAsStrings => "spc-integers-as-strings", "RFC7643 §2.3.4 / §5: ServiceProviderConfig limits (maxOperations, maxPayloadSize, maxResults) are strings";
     // Authentication
     NoAuth => "no-auth", "RFC7644 §2 / §7.4: requests without valid credentials are served";
     Auth403 => "auth-403", "RFC7644 §3.12: missing credentials answer 403 instead of 401";
@@ -109,6 +168,9 @@ faults! {
     // Bulk
     BulkIdNotResolved => "bulk-id-not-resolved", "RFC7644 §3.7.2: bulkId references are not resolved";
     BulkMaxOperationsIgnored => "bulk-max-operations-ignored", "RFC7644 §3.7.4: more than maxOperations is accepted instead of 413";
+    BulkReturns201 => "bulk-returns-201", "RFC7644 §3.7: a processed bulk request answers 201 instead of 200";
+    BulkReportsErrorsOnly => "bulk-reports-errors-only", "RFC7644 §3.7.3: the BulkResponse lists only the failed operations";
+    BulkIdUsedAsId => "bulk-id-used-as-id", "RFC7643 §3.1: a bulk POST gives the new resource the client's bulkId as its id";
     // Entra dialects
     PatchOpCaseSensitive => "patch-op-case-sensitive", "Entra ENTRA.md §4 (RFC7644 §3.5.2): capitalised ops (Add/Replace/Remove) are rejected";
     StringBooleansRejected => "string-booleans-rejected", "Entra ENTRA.md §4: string booleans (\"False\") are rejected";

@@ -16,7 +16,7 @@ use super::kind::Kind;
 use super::list::{self, Via};
 use super::projection::Projection;
 use super::query::{param, ListQuery};
-use super::resources::{self, etag_matches, Ctx};
+use super::resources::{self, etag_matches, unknown, Ctx};
 use super::respond;
 use super::state::AppState;
 use super::store::Record;
@@ -41,7 +41,7 @@ fn base_url(headers: &HeaderMap) -> String {
 fn kind_of(segment: &str, cfg: &ServerConfig) -> Result<Kind, ScimError> {
     Kind::from_segment(segment)
         .filter(|k| cfg.offers(*k))
-        .ok_or_else(|| ScimError::not_found(format!("no endpoint /{segment}")))
+        .ok_or_else(|| unknown(format!("no endpoint /{segment}"), cfg))
 }
 
 fn header(headers: &HeaderMap, name: axum::http::HeaderName) -> Option<&str> {
@@ -162,14 +162,20 @@ pub async fn get(
     let cfg = state.config();
     let record = resources::get(&state, kind, &id)?;
     if let Some(tags) = header(&headers, IF_NONE_MATCH) {
-        if etag_matches(tags, &record.version) && !cfg.has(Fault::IfNoneMatchIgnored) {
+        let matches = etag_matches(tags, &record.version) || cfg.has(Fault::IfNoneMatchNotCompared);
+        if matches && !cfg.has(Fault::IfNoneMatchIgnored) {
             let mut res = StatusCode::NOT_MODIFIED.into_response();
             respond::add_resource_headers(&mut res, &record, false, cfg);
             return Ok(res);
         }
     }
+    let status = if cfg.has(Fault::GetReturns201) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok(respond::resource(
-        StatusCode::OK,
+        status,
         &record,
         render(kind, &record, &params, cfg),
         false,
@@ -273,10 +279,12 @@ pub async fn resource_types(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
+    let params = params(q)?;
+    discovery::refuse_filter(&params, state.config())?;
     Ok(discovery::resource_types(
         &base_url(&headers),
         state.config(),
+        &params,
     ))
 }
 
@@ -293,12 +301,21 @@ pub async fn schemas(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
-    Ok(discovery::schemas(&base_url(&headers), state.config()))
+    let params = params(q)?;
+    discovery::refuse_filter(&params, state.config())?;
+    Ok(discovery::schemas(
+        &base_url(&headers),
+        state.config(),
+        &params,
+    ))
 }
 
-pub async fn schema(Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ScimError> {
-    discovery::schema_by_id(&id, &base_url(&headers))
+pub async fn schema(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ScimError> {
+    discovery::schema_by_id(&id, &base_url(&headers), state.config())
 }
 
 pub async fn bulk(
@@ -311,11 +328,19 @@ pub async fn bulk(
     let body = json_body(&headers, &body, cfg)?;
     let base = base_url(&headers);
     let answer = bulk::run(&state, &Ctx { cfg, base: &base }, &body)?;
-    Ok(respond::json(StatusCode::OK, &answer))
+    let status = if cfg.has(Fault::BulkReturns201) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(respond::json(status, &answer))
 }
 
 /// `/Me` (RFC 7644 §3.11) is not supported: 501.
-pub async fn me() -> ScimError {
+pub async fn me(State(state): State<AppState>) -> ScimError {
+    if state.config().has(Fault::MeNotFound) {
+        return ScimError::not_found("no endpoint /Me");
+    }
     ScimError::new(
         StatusCode::NOT_IMPLEMENTED,
         None,
@@ -324,7 +349,7 @@ pub async fn me() -> ScimError {
 }
 
 /// Unknown routes: 404, or 400 `invalidVers` for another SCIM version's base path.
-pub async fn not_found(uri: Uri) -> ScimError {
+pub async fn not_found(State(state): State<AppState>, uri: Uri) -> ScimError {
     let path = uri.path();
     let other_version = path
         .strip_prefix("/scim/v")
@@ -336,14 +361,21 @@ pub async fn not_found(uri: Uri) -> ScimError {
             format!("{path}: only SCIM 2.0 ({BASE_PATH}) is served"),
         );
     }
-    ScimError::not_found(format!("no endpoint {path}"))
+    unknown(format!("no endpoint {path}"), state.config())
 }
 
 /// A known route with an unsupported method.
-pub async fn method_not_allowed() -> ScimError {
+pub async fn method_not_allowed(State(state): State<AppState>, uri: Uri) -> Response {
+    let discovery = ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas"]
+        .iter()
+        .any(|d| uri.path().contains(d));
+    if discovery && state.config().has(Fault::DiscoveryAcceptsWrites) {
+        return respond::json(StatusCode::OK, &serde_json::json!({}));
+    }
     ScimError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         None,
         "method not allowed on this endpoint",
     )
+    .into_response()
 }

@@ -82,6 +82,12 @@ fn put_attribute(
     cfg: &ServerConfig,
 ) -> Result<(), ScimError> {
     if def.mutability == Mutability::ReadOnly {
+        if def.name == "meta" && value.is_object() && cfg.has(Fault::ClientMetaKept) {
+            out.insert(def.name.clone(), value.clone());
+        }
+        return Ok(());
+    }
+    if def.name == "externalId" && cfg.has(Fault::ExternalIdDropped) {
         return Ok(());
     }
     if value.is_null() {
@@ -192,12 +198,14 @@ pub fn normalize_value(
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         if let Some(v) = normalize_single(def, item, cfg)? {
-            if !out.contains(&v) {
+            if !out.contains(&v) || cfg.has(Fault::DuplicateValuesKept) {
                 out.push(v);
             }
         }
     }
-    check_one_primary(def, &out)?;
+    if !cfg.has(Fault::MultiplePrimaryAccepted) {
+        check_one_primary(def, &out)?;
+    }
     Ok((!out.is_empty()).then_some(Value::Array(out)))
 }
 
@@ -274,7 +282,10 @@ pub fn normalize_complex(
             }
             continue;
         }
-        if sub.mutability == Mutability::ReadOnly {
+        if sub.mutability == Mutability::ReadOnly && !cfg.has(Fault::ReadOnlySubAttributesStored) {
+            continue;
+        }
+        if sub.name == "type" && def.multi_valued && cfg.has(Fault::TypeSubAttributeDropped) {
             continue;
         }
         out.insert(sub.name.clone(), normalize_simple(sub, v, cfg)?);
@@ -295,24 +306,34 @@ pub fn normalize_simple(
         )))
     };
     match def.attr_type {
-        AttrType::String | AttrType::Reference => match value {
+        AttrType::String => match value {
+            Value::String(s) => Ok(Value::String(stored_text(s, cfg))),
+            _ => bad("a string"),
+        },
+        AttrType::Reference => match value {
             Value::String(_) => Ok(value.clone()),
             _ => bad("a string"),
         },
-        AttrType::Boolean => match value {
-            Value::Bool(_) => Ok(value.clone()),
-            // Entra's default dialect sends "True"/"False" (ENTRA.md §4).
-            Value::String(s) if !cfg.strict && !cfg.has(Fault::StringBooleansRejected) => {
-                if s.eq_ignore_ascii_case("true") {
-                    Ok(Value::Bool(true))
-                } else if s.eq_ignore_ascii_case("false") {
-                    Ok(Value::Bool(false))
-                } else {
-                    bad("a boolean")
+        AttrType::Boolean => {
+            let b = match value {
+                Value::Bool(b) => *b,
+                // Entra's default dialect sends "True"/"False" (ENTRA.md §4).
+                Value::String(s) if !cfg.strict && !cfg.has(Fault::StringBooleansRejected) => {
+                    if s.eq_ignore_ascii_case("true") {
+                        true
+                    } else if s.eq_ignore_ascii_case("false") {
+                        false
+                    } else {
+                        return bad("a boolean");
+                    }
                 }
+                _ => return bad("a boolean"),
+            };
+            if cfg.has(Fault::BooleansAsStrings) {
+                return Ok(Value::String(b.to_string()));
             }
-            _ => bad("a boolean"),
-        },
+            Ok(Value::Bool(b))
+        }
         AttrType::Integer => match value {
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(value.clone()),
             _ => bad("an integer"),
@@ -333,6 +354,20 @@ pub fn normalize_simple(
         },
         AttrType::Complex => bad("an object"),
     }
+}
+
+/// A string value as stored: as sent, unless a fault folds its case or mangles non-ASCII.
+fn stored_text(s: &str, cfg: &ServerConfig) -> String {
+    if cfg.has(Fault::StringsLowerCased) {
+        return s.to_lowercase();
+    }
+    if cfg.has(Fault::NonAsciiMangled) {
+        return s
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '?' })
+            .collect();
+    }
+    s.to_string()
 }
 
 /// RFC 7643 §2.2 "required": every required, client-writable attribute has a value.

@@ -79,6 +79,9 @@ pub fn list(
             let candidates = indexed_candidates(&store, kind, filter.as_ref(), cfg)
                 .unwrap_or_else(|| store.table(kind).in_order());
             for record in candidates {
+                if super::resources::hidden(&record, cfg) {
+                    continue;
+                }
                 if filter
                     .as_ref()
                     .is_none_or(|f| f.matches(&record.resource, &schema))
@@ -94,6 +97,10 @@ pub fn list(
         return Err(ScimError::not_found("no resources match"));
     }
     let start = q.start_index.unwrap_or(1).max(1) as usize;
+    let shown_start = match q.start_index {
+        None if cfg.has(Fault::StartIndexDefaultZero) => 0,
+        _ => start,
+    };
     let skip = if cfg.has(Fault::StartIndexZeroBased) {
         start
     } else {
@@ -137,7 +144,7 @@ pub fn list(
     };
     Ok(respond::bytes(
         StatusCode::OK,
-        list_body(reported_total, start, &bodies, cfg),
+        list_body(reported_total, shown_start, &bodies, cfg),
     ))
 }
 

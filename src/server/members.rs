@@ -1,6 +1,8 @@
 //! Group membership (RFC 7643 §4.2, §4.1 "groups"): member references must name existing
 //! resources, `User.groups` is derived from the groups' members, and deletions cascade.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::error::ScimError;
@@ -8,7 +10,8 @@ use super::faults::Fault;
 use super::input::Attributes;
 use super::kind::Kind;
 use super::resources::{attributes_of, commit, Ctx};
-use super::store::Store;
+use super::store::{Record, Store};
+use crate::scim::filter::eval::get_ci;
 
 /// The `value` of every member in `attrs`.
 pub fn member_ids(attrs: &Attributes) -> Vec<String> {
@@ -50,21 +53,85 @@ pub fn resolve_members(
                 "a group cannot be a member of itself",
             ));
         }
-        let (kind, _) = store.find_any(id).ok_or_else(|| {
+        let (kind, record) = store.find_any(id).ok_or_else(|| {
             ScimError::invalid_value(format!("member \"{id}\" is not an existing User or Group"))
         })?;
-        if seen.iter().any(|s| s == id) {
+        if seen.iter().any(|s| s == id) && !ctx.cfg.has(Fault::MemberReaddDuplicates) {
             continue;
         }
         seen.push(id.to_string());
         let mut out: Map<String, Value> = obj.clone();
         out.entry("$ref")
-            .or_insert_with(|| json!(format!("{}/{}/{id}", ctx.base, kind.segment())));
+            .or_insert_with(|| json!(reference(ctx, kind, id)));
         out.entry("type").or_insert_with(|| json!(kind.name()));
+        if ctx.cfg.has(Fault::MemberValueIsName) {
+            let name = ["userName", "displayName"]
+                .iter()
+                .find_map(|n| record.resource.get(*n).cloned());
+            if let Some(name) = name {
+                out.insert("value".into(), name);
+            }
+        }
         resolved.push(Value::Object(out));
     }
     *members = resolved;
     Ok(())
+}
+
+/// The URI of resource `id` for a `$ref` the server fills in (RFC 7643 §2.3.7).
+fn reference(ctx: &Ctx<'_>, kind: Kind, id: &str) -> String {
+    if ctx.cfg.has(Fault::RefIsBareId) {
+        return id.to_string();
+    }
+    format!("{}/{}/{id}", ctx.base, kind.segment())
+}
+
+/// Under `user-groups-writable`: adds user `user_id` to the groups its body's readOnly
+/// `groups` names, and answers the user as updated.
+pub fn join_claimed_groups(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    user_id: &str,
+    body: &Value,
+) -> Option<Arc<Record>> {
+    let claimed = body
+        .as_object()
+        .and_then(|o| get_ci(o, "groups"))?
+        .as_array()?;
+    for group_id in claimed.iter().filter_map(|g| g.get("value")?.as_str()) {
+        let Some(group) = store.table(Kind::Group).get(group_id).cloned() else {
+            continue;
+        };
+        let mut attrs = attributes_of(&group.resource);
+        let before = member_ids(&attrs);
+        let mut members = attrs
+            .get("members")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        members.push(json!({"value": user_id}));
+        attrs.insert("members".into(), Value::Array(members));
+        resolve_members(store, ctx, &mut attrs, group_id).ok()?;
+        let after = member_ids(&attrs);
+        let created = group.resource["meta"]["created"]
+            .as_str()
+            .map(str::to_string);
+        let display = attrs
+            .get("displayName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        commit(store, ctx, Kind::Group, group_id, attrs, created, None);
+        sync_user_groups(
+            store,
+            ctx,
+            group_id,
+            display.as_deref(),
+            &before,
+            &after,
+            false,
+        );
+    }
+    store.table(Kind::User).get(user_id).cloned()
 }
 
 /// Updates the derived `groups` of the users whose membership in `group_id` changed, or all
@@ -100,10 +167,7 @@ pub fn sync_user_groups(
         if after.contains(user_id) {
             let mut entry = Map::new();
             entry.insert("value".into(), json!(group_id));
-            entry.insert(
-                "$ref".into(),
-                json!(format!("{}/Groups/{group_id}", ctx.base)),
-            );
+            entry.insert("$ref".into(), json!(reference(ctx, Kind::Group, group_id)));
             if let Some(d) = display {
                 entry.insert("display".into(), json!(d));
             }

@@ -85,7 +85,9 @@ impl Projection {
         let mut out = Map::new();
         for (key, value) in obj {
             if key == "schemas" {
-                out.insert(key.clone(), value.clone());
+                if self.attributes.is_none() || !cfg.has(Fault::AttributesDropsSchemas) {
+                    out.insert(key.clone(), value.clone());
+                }
                 continue;
             }
             if let Some(ext) = schema.extension(key) {
@@ -100,7 +102,9 @@ impl Projection {
                         }
                     }
                 }
-                if !ext_out.is_empty() {
+                if cfg.has(Fault::ExtensionFlattened) {
+                    out.extend(ext_out);
+                } else if !ext_out.is_empty() {
                     out.insert(key.clone(), Value::Object(ext_out));
                 }
                 continue;
@@ -119,7 +123,25 @@ impl Projection {
         Value::Object(out)
     }
 
+    /// The shown value of one attribute, if any.
     fn project(
+        &self,
+        container: Option<&str>,
+        def: &AttributeDef,
+        value: &Value,
+        cfg: &ServerConfig,
+    ) -> Option<Value> {
+        match self.select(container, def, value, cfg)? {
+            Value::Array(mut items)
+                if def.multi_valued && items.len() == 1 && cfg.has(Fault::MultiValuedUnwrapped) =>
+            {
+                items.pop()
+            }
+            shown => Some(shown),
+        }
+    }
+
+    fn select(
         &self,
         container: Option<&str>,
         def: &AttributeDef,
@@ -132,12 +154,14 @@ impl Projection {
         match def.returned {
             Returned::Never if !cfg.has(Fault::PasswordReturned) => return None,
             Returned::Always => {
-                let dropped = cfg.has(Fault::AttributesDropsId)
+                let dropped = (cfg.has(Fault::AttributesDropsId)
                     && def.name == "id"
                     && self
                         .attributes
                         .as_ref()
-                        .is_some_and(|a| !a.iter().any(same));
+                        .is_some_and(|a| !a.iter().any(same)))
+                    || (cfg.has(Fault::ExcludedAttributesDropsAlways)
+                        && self.excluded.iter().any(|s| same(s) && s.sub.is_none()));
                 return (!dropped).then(|| value.clone());
             }
             _ => {}

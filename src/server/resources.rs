@@ -13,7 +13,8 @@ use super::faults::Fault;
 use super::input::{attributes_from_body, check_required, Attributes};
 use super::kind::Kind;
 use super::members::{
-    drop_from_groups, forget_group, member_ids, resolve_members, sync_user_groups,
+    drop_from_groups, forget_group, join_claimed_groups, member_ids, resolve_members,
+    sync_user_groups,
 };
 use super::patch;
 use super::projection::Projection;
@@ -42,11 +43,11 @@ pub fn attributes_of(resource: &Value) -> Attributes {
 }
 
 /// The `schemas` of a representation: the core schema and every extension holding data.
-fn schemas_for(kind: Kind, attrs: &Attributes) -> Value {
+fn schemas_for(kind: Kind, attrs: &Attributes, cfg: &ServerConfig) -> Value {
     let schema = kind.schema();
     let mut out = vec![json!(schema.core.id)];
     for (ext, _) in &schema.extensions {
-        if attrs.contains_key(&ext.id) {
+        if attrs.contains_key(&ext.id) && !cfg.has(Fault::ExtensionSchemaNotListed) {
             out.push(json!(ext.id));
         }
     }
@@ -64,8 +65,14 @@ pub fn commit(
     created: Option<String>,
     groups: Option<Vec<Value>>,
 ) -> Arc<Record> {
-    let now = store.now();
-    let version = store.next_version();
+    let mut now = store.now();
+    if ctx.cfg.has(Fault::DatetimeNotXsd) {
+        now = now.replacen('T', " ", 1);
+    }
+    let version = match store.table(kind).get(id) {
+        Some(old) if ctx.cfg.has(Fault::VersionNotUpdated) => old.version.clone(),
+        _ => store.next_version(),
+    };
     let previous_groups = match groups {
         Some(g) => g,
         None => store
@@ -77,7 +84,7 @@ pub fn commit(
             .unwrap_or_default(),
     };
     let mut obj = Map::new();
-    obj.insert("schemas".into(), schemas_for(kind, &attrs));
+    obj.insert("schemas".into(), schemas_for(kind, &attrs, ctx.cfg));
     obj.insert("id".into(), json!(id));
     attrs.shift_remove("id");
     if let Some(ext_id) = attrs.shift_remove("externalId") {
@@ -87,22 +94,40 @@ pub fn commit(
     if kind == Kind::User && !previous_groups.is_empty() {
         obj.insert("groups".into(), Value::Array(previous_groups));
     }
-    let created = created.unwrap_or_else(|| now.clone());
+    let is_create = created.is_none();
+    let client_created = obj
+        .shift_remove("meta")
+        .and_then(|m| m.get("created")?.as_str().map(str::to_string))
+        .filter(|_| ctx.cfg.has(Fault::ClientMetaKept));
+    let created = client_created.or(created).unwrap_or_else(|| now.clone());
     let last_modified = if ctx.cfg.has(Fault::LastModifiedNotUpdated) {
         created.clone()
     } else {
         now
     };
-    obj.insert(
-        "meta".into(),
-        json!({
-            "resourceType": kind.name(),
-            "created": created,
-            "lastModified": last_modified,
-            "location": format!("{}/{}/{id}", ctx.base, kind.segment()),
-            "version": version,
-        }),
-    );
+    let location = if ctx.cfg.has(Fault::MetaLocationWrong) {
+        format!("{}/{}", ctx.base, kind.segment())
+    } else {
+        format!("{}/{}/{id}", ctx.base, kind.segment())
+    };
+    let resource_type = if ctx.cfg.has(Fault::MetaResourceTypeWrong) {
+        kind.segment()
+    } else {
+        kind.name()
+    };
+    let mut meta = json!({
+        "resourceType": resource_type,
+        "created": created,
+        "lastModified": last_modified,
+        "location": location,
+        "version": version,
+    });
+    if is_create && ctx.cfg.has(Fault::LastModifiedUnsetOnCreate) {
+        if let Some(m) = meta.as_object_mut() {
+            m.shift_remove("lastModified");
+        }
+    }
+    obj.insert("meta".into(), meta);
     let resource = Value::Object(obj);
     let body = render_default(kind, &resource, ctx.cfg);
     let keys = unique_keys(kind, &resource, ctx.cfg);
@@ -154,6 +179,17 @@ fn check_unique(
             return Err(ScimError::uniqueness(detail));
         }
     }
+    if kind == Kind::User && cfg.has(Fault::UniquenessNoneEnforced) {
+        let name = attrs.get("displayName").and_then(Value::as_str);
+        let taken = store.table(kind).in_order().into_iter().any(|r| {
+            r.id != id
+                && name.is_some()
+                && r.resource.get("displayName").and_then(Value::as_str) == name
+        });
+        if taken {
+            return Err(ScimError::uniqueness("displayName is already in use"));
+        }
+    }
     Ok(())
 }
 
@@ -189,7 +225,11 @@ fn check_if_match(
 
 /// The not-found answer for `id`.
 pub fn not_found(kind: Kind, id: &str, cfg: &ServerConfig) -> ScimError {
-    let detail = format!("{} {id} not found", kind.name());
+    unknown(format!("{} {id} not found", kind.name()), cfg)
+}
+
+/// 404: the resource or endpoint does not exist (RFC 7644 §3.12 Table 8).
+pub fn unknown(detail: String, cfg: &ServerConfig) -> ScimError {
     if cfg.has(Fault::UnknownIdReturns400) {
         return ScimError::invalid_value(detail);
     }
@@ -202,8 +242,14 @@ pub fn get(state: &AppState, kind: Kind, id: &str) -> Result<Arc<Record>, ScimEr
         .read()
         .table(kind)
         .get(id)
+        .filter(|r| !hidden(r, state.config()))
         .cloned()
         .ok_or_else(|| not_found(kind, id, state.config()))
+}
+
+/// True for a disabled user under `inactive-users-hidden`.
+pub fn hidden(record: &Record, cfg: &ServerConfig) -> bool {
+    cfg.has(Fault::InactiveUsersHidden) && record.resource.get("active") == Some(&json!(false))
 }
 
 /// POST: creates a resource (RFC 7644 §3.3).
@@ -213,14 +259,34 @@ pub fn create(
     kind: Kind,
     body: &Value,
 ) -> Result<Arc<Record>, ScimError> {
+    create_as(state, ctx, kind, body, None)
+}
+
+/// POST, with the id `preset` when given (a bulk POST under `bulk-id-used-as-id`).
+pub fn create_as(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    body: &Value,
+    preset: Option<String>,
+) -> Result<Arc<Record>, ScimError> {
     let mut attrs = attributes_from_body(kind, body, ctx.cfg)?;
     check_required(kind, &attrs, ctx.cfg, ScimType::InvalidValue)?;
     ctx.cfg.check_profile(kind, &mut attrs)?;
-    let id = match attrs.shift_remove("id") {
-        Some(Value::String(client_id)) => client_id,
+    let mut store = state.write();
+    let id = match (attrs.shift_remove("id"), preset) {
+        (Some(Value::String(client_id)), _) => client_id,
+        (_, Some(preset)) => preset,
+        _ if ctx.cfg.has(Fault::IdReusedAfterDelete) => {
+            let ids = store.table(kind).in_order();
+            let highest = ids.iter().filter_map(|r| r.id.parse::<u64>().ok()).max();
+            (highest.unwrap_or(0) + 1).to_string()
+        }
         _ => Uuid::new_v4().to_string(),
     };
-    let mut store = state.write();
+    if ctx.cfg.has(Fault::ExternalIdDefaulted) && !attrs.contains_key("externalId") {
+        attrs.insert("externalId".into(), json!(id));
+    }
     check_unique(&store, kind, &id, &attrs, ctx.cfg)?;
     if kind == Kind::Group {
         resolve_members(&store, ctx, &mut attrs, &id)?;
@@ -242,6 +308,9 @@ pub fn create(
             false,
         );
     }
+    if kind == Kind::User && ctx.cfg.has(Fault::UserGroupsWritable) {
+        return Ok(join_claimed_groups(&mut store, ctx, &id, body).unwrap_or(record));
+    }
     Ok(record)
 }
 
@@ -262,16 +331,23 @@ pub fn replace(
         Some(old) => old,
         None if ctx.cfg.has(Fault::PutUnknownCreates) => {
             drop(store);
-            let mut body = body.clone();
-            body["id"] = json!(id);
-            return create(state, ctx, kind, &body);
+            return create_as(state, ctx, kind, body, Some(id.to_string()));
         }
         None => return Err(not_found(kind, id, ctx.cfg)),
     };
     check_if_match(&old, if_match, ctx.cfg)?;
     let old_attrs = attributes_of(&old.resource);
     check_immutable(kind, &old_attrs, &attrs, ctx.cfg)?;
-    store_update(&mut store, ctx, kind, &old, attrs)
+    if ctx.cfg.has(Fault::PutMerges) {
+        for (name, value) in &old_attrs {
+            attrs.entry(name.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    let record = store_update(&mut store, ctx, kind, &old, attrs)?;
+    if kind == Kind::User && ctx.cfg.has(Fault::UserGroupsWritable) {
+        return Ok(join_claimed_groups(&mut store, ctx, &record.id, body).unwrap_or(record));
+    }
+    Ok(record)
 }
 
 /// PATCH: modifies a resource (RFC 7644 §3.5.2); atomic unless the `patch-not-atomic` fault.
@@ -318,7 +394,10 @@ fn store_update(
     if kind == Kind::Group {
         resolve_members(store, ctx, &mut attrs, &old.id)?;
     }
-    if old_attrs == attrs && !ctx.cfg.has(Fault::LastModifiedNotUpdated) {
+    if old_attrs == attrs
+        && !ctx.cfg.has(Fault::LastModifiedNotUpdated)
+        && !ctx.cfg.has(Fault::NoOpUpdateTouchesLastModified)
+    {
         // RFC 7644 §3.5.2.1: no change SHALL NOT change the modify timestamp.
         return Ok(Arc::clone(old));
     }
@@ -331,12 +410,24 @@ fn store_update(
         .map(str::to_string);
     let renamed = old_display.as_ref().and_then(Value::as_str) != display.as_deref();
     let created = old.resource["meta"]["created"].as_str().map(str::to_string);
-    let record = commit(store, ctx, kind, &old.id, attrs, created, None);
+    let id = if ctx.cfg.has(Fault::UpdateReassignsId) {
+        store.remove(kind, &old.id);
+        Uuid::new_v4().to_string()
+    } else {
+        old.id.clone()
+    };
+    let record = commit(store, ctx, kind, &id, attrs, created, None);
+    if ctx.cfg.has(Fault::UpdateNotSaved) {
+        let keys = unique_keys(kind, &old.resource, ctx.cfg);
+        let (resource, version) = (old.resource.clone(), old.version.clone());
+        store.put(kind, id, resource, version, old.body.clone(), keys);
+        return Ok(record);
+    }
     if kind == Kind::Group {
         sync_user_groups(
             store,
             ctx,
-            &old.id,
+            &id,
             display.as_deref(),
             &before,
             &after,
@@ -415,6 +506,11 @@ pub fn delete(
         return Ok(old);
     }
     store.remove(kind, id);
+    if kind == Kind::Group && ctx.cfg.has(Fault::DeleteGroupCascades) {
+        for member in member_ids(&attributes_of(&old.resource)) {
+            store.remove(Kind::User, &member);
+        }
+    }
     drop_from_groups(&mut store, ctx, id);
     if kind == Kind::Group {
         forget_group(

@@ -4,7 +4,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{HeaderValue, CONTENT_LOCATION, CONTENT_TYPE, ETAG, LOCATION};
+use axum::http::header::{HeaderValue, ACCEPT, CONTENT_LOCATION, CONTENT_TYPE, ETAG, LOCATION};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -80,8 +80,20 @@ pub fn add_resource_headers(
 
 /// Outer layer: renders errors and sets the content type.
 pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
     let cfg = state.config();
+    let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
+    let mut res = if accept.is_some_and(|a| !a.contains(SCIM_JSON) && !a.contains("*/*"))
+        && cfg.has(Fault::AcceptJsonRejected)
+    {
+        ScimError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            None,
+            format!("only {SCIM_JSON} is produced"),
+        )
+        .into_response()
+    } else {
+        next.run(req).await
+    };
     let error = res.extensions_mut().remove::<ScimError>().or_else(|| {
         // A framework rejection (bad query string, oversized body, …): give it the SCIM shape.
         let status = res.status();

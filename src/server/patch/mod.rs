@@ -58,7 +58,17 @@ pub fn apply(
         schema: kind.schema(),
         cfg,
     };
-    for (i, op) in ops.iter().enumerate() {
+    let mut ops: Vec<&Value> = ops.iter().collect();
+    if cfg.has(Fault::PatchOpsReordered) {
+        let rank = |op: &&Value| {
+            let name = op.get("op").and_then(Value::as_str).unwrap_or_default();
+            ["remove", "replace", "add"]
+                .iter()
+                .position(|o| name.eq_ignore_ascii_case(o))
+        };
+        ops.sort_by_key(rank);
+    }
+    for (i, op) in ops.into_iter().enumerate() {
         let before = attrs.clone();
         if let Err(e) = engine.apply_one(&mut attrs, op) {
             return Err(fail(e, before, i));
@@ -173,6 +183,9 @@ impl Engine<'_> {
         op: Op,
         value: &Map<String, Value>,
     ) -> Result<(), ScimError> {
+        if op == Op::Replace && self.cfg.has(Fault::PatchNoPathReplacesAll) {
+            attrs.clear();
+        }
         for (key, v) in value {
             if key.eq_ignore_ascii_case("schemas") {
                 continue;
@@ -233,6 +246,32 @@ impl Engine<'_> {
             .resolve(&attr_path)
             .ok_or_else(|| ScimError::invalid_path(format!("\"{path}\": no such attribute")))?;
         let attr = resolved.attr;
+        let core_urn = |u: &str| u.eq_ignore_ascii_case(&self.schema.core.id);
+        if self.cfg.has(Fault::PatchCoreUrnPathRejected)
+            && path.attr.urn.as_deref().is_some_and(core_urn)
+        {
+            return Err(ScimError::invalid_path(format!(
+                "\"{path}\": no such attribute"
+            )));
+        }
+        if self.cfg.has(Fault::PatchPathCaseSensitive) {
+            let urns = std::iter::once(&self.schema.core.id)
+                .chain(self.schema.extensions.iter().map(|(e, _)| &e.id));
+            let exact_urn = path
+                .attr
+                .urn
+                .as_ref()
+                .is_none_or(|u| urns.clone().any(|id| id == u));
+            let exact_sub = path
+                .sub_attr
+                .as_ref()
+                .is_none_or(|s| attr.sub_attribute(s).is_some_and(|d| &d.name == s));
+            if path.attr.name != attr.name || !exact_urn || !exact_sub {
+                return Err(ScimError::invalid_path(format!(
+                    "\"{path}\": no such attribute"
+                )));
+            }
+        }
         let sub = match &path.sub_attr {
             None => None,
             Some(name) => Some(attr.sub_attribute(name).ok_or_else(|| {
@@ -272,13 +311,21 @@ impl Engine<'_> {
             || target
                 .sub
                 .is_some_and(|s| s.mutability == Mutability::ReadOnly);
-        if read_only {
+        let meta_kept = self.cfg.has(Fault::ClientMetaKept) && target.attr.name == "meta";
+        if read_only && !meta_kept {
             if self.cfg.has(Fault::PatchReadOnlyAccepted) {
                 return Ok(());
             }
             return Err(ScimError::mutability(format!("\"{path}\" is readOnly")));
         }
         if op == Op::Remove && self.cfg.has(Fault::PatchIgnoresRemove) {
+            return Ok(());
+        }
+        let unassigns = |v: &Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+        if op == Op::Replace
+            && value.is_some_and(unassigns)
+            && self.cfg.has(Fault::PatchUnassignIgnored)
+        {
             return Ok(());
         }
         if op != Op::Remove && value.is_none() {

@@ -22,6 +22,12 @@ impl Engine<'_> {
         if value.is_null() {
             return Ok(());
         }
+        if self.cfg.has(Fault::PatchAddAbsentNoTarget) && !holder.contains_key(&attr.name) {
+            return Err(ScimError::no_target(format!(
+                "\"{}\" has no value",
+                attr.name
+            )));
+        }
         match (&t.filter, t.sub) {
             (None, None) if attr.multi_valued => {
                 let Some(Value::Array(new)) = normalize_value(attr, value, self.cfg, true)? else {
@@ -33,14 +39,21 @@ impl Engine<'_> {
                 }
                 let mut items = take_items(holder, &attr.name);
                 let mut touched = Vec::new();
+                let readd = self.cfg.has(Fault::MemberReaddDuplicates);
                 for item in new {
-                    if !items.iter().any(|old| same_value(attr, old, &item)) {
+                    if readd || !items.iter().any(|old| same_value(attr, old, &item)) {
                         touched.push(items.len());
                         items.push(item);
                     }
                 }
                 self.settle_primary(attr, &mut items, &touched)?;
                 put_items(holder, &attr.name, items);
+                Ok(())
+            }
+            (None, None) if self.cfg.has(Fault::PatchAddKeepsExisting) => {
+                if !holder.contains_key(&attr.name) {
+                    self.set_single(holder, attr, value)?;
+                }
                 Ok(())
             }
             (None, None) => self.set_single(holder, attr, value),
@@ -85,9 +98,20 @@ impl Engine<'_> {
         value: &Value,
     ) -> Result<(), ScimError> {
         let attr = t.attr;
+        if self.cfg.has(Fault::PatchReplaceAbsentNoTarget) && !holder.contains_key(&attr.name) {
+            return Err(ScimError::no_target(format!(
+                "\"{}\" has no value",
+                attr.name
+            )));
+        }
         match (&t.filter, t.sub) {
             (None, None) if attr.multi_valued => {
                 match normalize_value(attr, value, self.cfg, true)? {
+                    Some(Value::Array(new)) if self.cfg.has(Fault::PatchReplaceMultiAppends) => {
+                        let mut items = take_items(holder, &attr.name);
+                        items.extend(new);
+                        put_items(holder, &attr.name, items);
+                    }
                     Some(new) => {
                         holder.insert(attr.name.clone(), new);
                     }
@@ -102,6 +126,12 @@ impl Engine<'_> {
                 holder.shift_remove(&attr.name);
                 Ok(())
             }
+            (None, None)
+                if attr.is_complex() && self.cfg.has(Fault::PatchReplaceComplexDropsOthers) =>
+            {
+                holder.shift_remove(&attr.name);
+                self.set_single(holder, attr, value)
+            }
             (None, None) => self.set_single(holder, attr, value),
             (None, Some(sub)) => self.set_sub_everywhere(holder, attr, sub, value),
             (Some(filter), sub) => {
@@ -109,6 +139,11 @@ impl Engine<'_> {
                 let mut hits = matching(filter, attr, &items);
                 if self.cfg.has(Fault::PatchReplaceFilterAll) {
                     hits = (0..items.len()).collect();
+                }
+                if sub.is_none() && self.cfg.has(Fault::PatchFilterReplaceAppends) {
+                    items.push(Value::Object(self.complex_value(attr, value)?));
+                    put_items(holder, &attr.name, items);
+                    return Ok(());
                 }
                 if hits.is_empty() {
                     put_items(holder, &attr.name, items);
@@ -177,6 +212,10 @@ impl Engine<'_> {
                 // succeeds, so a filter matching nothing is not an error for remove.
                 let mut items = take_items(holder, &attr.name);
                 let hits = matching(filter, attr, &items);
+                if hits.is_empty() && self.cfg.has(Fault::PatchRemoveUnmatchedClears) {
+                    holder.shift_remove(&attr.name);
+                    return Ok(());
+                }
                 let result = match sub {
                     Some(sub) => hits
                         .iter()
@@ -318,7 +357,7 @@ impl Engine<'_> {
         sub: &AttributeDef,
         value: &Value,
     ) -> Result<(), ScimError> {
-        if !item.is_object() {
+        if !item.is_object() || self.cfg.has(Fault::PatchSubAttributeDropsSiblings) {
             *item = Value::Object(Map::new());
         }
         let Value::Object(obj) = item else {

@@ -52,6 +52,207 @@ async fn group_with(c: &Client, members: &[&str]) -> String {
         .await)
 }
 
+async fn bulk_create(c: &Client) -> Reply {
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{"method": "POST", "path": "/Users", "bulkId": "u1", "data": user("a")}]});
+    c.post("/Bulk", &body).await
+}
+
+/// The representation `create` answers for `body`, as text at `pointer`.
+async fn created(c: &Client, body: Value, pointer: &str) -> String {
+    let r = create(c, body).await;
+    format!(
+        "{} {}",
+        r.status,
+        r.json().pointer(pointer).unwrap_or(&Value::Null)
+    )
+}
+
+/// What the probe for one of the faults of the second catalogue part observes.
+async fn probe_more(c: &Client, fault: Fault) -> String {
+    use Fault::*;
+    let two_names =
+        json!({"schemas": [USER], "userName": "a", "name": {"givenName": "G", "familyName": "F"}});
+    let two_emails = json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "type": "work"}, {"value": "b@x", "type": "home"}]});
+    let titled = json!({"schemas": [USER], "userName": "a", "title": "t"});
+    let patched_json = |body: Value, ops: Value| async move {
+        let r = patched(c, body, ops).await;
+        format!("{} {}", r.status, r.body)
+    };
+    match fault {
+        GetReturns201 => {
+            let uid = id(&create(c, user("a")).await);
+            c.get(&format!("/Users/{uid}")).await.status.to_string()
+        }
+        MeNotFound => c.get("/Me").await.status.to_string(),
+        AcceptJsonRejected => c
+            .send("GET", "/Users", None, &[("Accept", "application/json")])
+            .await
+            .status
+            .to_string(),
+        NonAsciiMangled => created(c, json!({"schemas": [USER], "userName": "a", "displayName": "Zoë"}), "/displayName").await,
+        StringsLowerCased => created(c, json!({"schemas": [USER], "userName": "a", "displayName": "Zoë"}), "/displayName").await,
+        IfNoneMatchNotCompared => {
+            let uid = id(&create(c, user("a")).await);
+            c.send("GET", &format!("/Users/{uid}"), None, &[("If-None-Match", "W/\"stale\"")])
+                .await
+                .status
+                .to_string()
+        }
+        VersionNotUpdated => {
+            let r = create(c, user("a")).await;
+            let put = c.put(&format!("/Users/{}", id(&r)), &titled).await;
+            (r.json()["meta"]["version"] == put.json()["meta"]["version"]).to_string()
+        }
+        StartIndexDefaultZero => c.get("/Users").await.json()["startIndex"].to_string(),
+        ExcludedAttributesDropsAlways | AttributesDropsSchemas => {
+            let uid = id(&create(c, user("a")).await);
+            let a = c.get(&format!("/Users/{uid}?excludedAttributes=id")).await.json();
+            let b = c.get(&format!("/Users/{uid}?attributes=userName")).await.json();
+            format!("{} {}", a.get("id").is_some(), b.get("schemas").is_some())
+        }
+        PatchAddAbsentNoTarget | PatchAddKeepsExisting => {
+            let a = patched(c, user("a"), json!([{"op": "add", "path": "title", "value": "t"}])).await;
+            let titled_b = json!({"schemas": [USER], "userName": "b", "title": "t"});
+            let b = patched(c, titled_b, json!([{"op": "add", "path": "title", "value": "u"}])).await;
+            format!("{} {}", a.status, b.json()["title"])
+        }
+        MemberReaddDuplicates => {
+            let u1 = id(&create(c, user("a")).await);
+            let gid = group_with(c, &[&u1]).await;
+            let ops = json!([{"op": "add", "path": "members", "value": [{"value": u1}]}]);
+            c.patch(&format!("/Groups/{gid}"), &patch_op(ops)).await.json()["members"].to_string()
+        }
+        PatchReplaceAbsentNoTarget => {
+            patched_json(user("a"), json!([{"op": "replace", "path": "title", "value": "t"}])).await
+        }
+        PatchReplaceMultiAppends => {
+            patched_json(two_emails, json!([{"op": "replace", "path": "emails", "value": [{"value": "c@x"}]}])).await
+        }
+        PatchReplaceComplexDropsOthers => {
+            patched_json(two_names, json!([{"op": "replace", "path": "name", "value": {"givenName": "H"}}])).await
+        }
+        PatchSubAttributeDropsSiblings => {
+            patched_json(two_names, json!([{"op": "replace", "path": "name.givenName", "value": "H"}])).await
+        }
+        PatchFilterReplaceAppends => {
+            let ops = json!([{"op": "replace", "path": "emails[type eq \"work\"]", "value": {"value": "c@x", "type": "work"}}]);
+            patched_json(two_emails, ops).await
+        }
+        PatchNoPathReplacesAll => {
+            patched_json(titled, json!([{"op": "replace", "value": {"displayName": "d"}}])).await
+        }
+        PatchUnassignIgnored => {
+            patched_json(titled, json!([{"op": "replace", "path": "title", "value": null}])).await
+        }
+        PatchRemoveUnmatchedClears => {
+            patched_json(two_emails, json!([{"op": "remove", "path": "emails[type eq \"pager\"]"}])).await
+        }
+        PatchOpsReordered => {
+            let ops = json!([{"op": "add", "path": "title", "value": "First"}, {"op": "replace", "path": "title", "value": "Second"}]);
+            patched_json(titled, ops).await
+        }
+        PatchPathCaseSensitive => {
+            patched_json(titled, json!([{"op": "replace", "path": "TITLE", "value": "u"}])).await
+        }
+        PatchCoreUrnPathRejected => {
+            patched_json(titled, json!([{"op": "replace", "path": format!("{USER}:title"), "value": "u"}])).await
+        }
+        PutMerges | UpdateNotSaved | UpdateReassignsId => {
+            let uid = id(&create(c, titled).await);
+            let put = c.put(&format!("/Users/{uid}"), &json!({"schemas": [USER], "userName": "a", "displayName": "d"})).await;
+            let got = c.get(&format!("/Users/{uid}")).await;
+            format!("{} {} {}", id(&put) == uid, got.json()["title"], got.json()["displayName"])
+        }
+        NoOpUpdateTouchesLastModified => {
+            let r = create(c, user("a")).await;
+            let put = c.put(&format!("/Users/{}", id(&r)), &user("a")).await;
+            (r.json()["meta"]["lastModified"] == put.json()["meta"]["lastModified"]).to_string()
+        }
+        DeleteGroupCascades => {
+            let u1 = id(&create(c, user("a")).await);
+            let gid = group_with(c, &[&u1]).await;
+            c.delete(&format!("/Groups/{gid}")).await;
+            c.get(&format!("/Users/{u1}")).await.status.to_string()
+        }
+        IdReusedAfterDelete => {
+            let first = id(&create(c, user("a")).await);
+            c.delete(&format!("/Users/{first}")).await;
+            (id(&create(c, user("a")).await) == first).to_string()
+        }
+        ClientMetaKept => created(c, json!({"schemas": [USER], "userName": "a", "meta": {"created": "2001-01-01T00:00:00Z"}}), "/meta/created").await.contains("2001").to_string(),
+        MetaLocationWrong | MetaResourceTypeWrong | LastModifiedUnsetOnCreate | DatetimeNotXsd => {
+            let r = create(c, user("a")).await.json();
+            let meta = &r["meta"];
+            format!(
+                "{} {} {} {}",
+                meta["location"].as_str().unwrap_or_default().ends_with(&id_of(&r)),
+                meta["resourceType"],
+                meta.get("lastModified").is_some(),
+                meta["created"].as_str().unwrap_or_default().contains('T')
+            )
+        }
+        ExternalIdDropped | ExternalIdDefaulted => {
+            let a = created(c, json!({"schemas": [USER], "userName": "a", "externalId": "x"}), "/externalId").await;
+            let b = created(c, user("b"), "/externalId").await;
+            format!("{a} {b}")
+        }
+        BooleansAsStrings => created(c, json!({"schemas": [USER], "userName": "a", "active": false}), "/active").await,
+        MultiValuedUnwrapped | TypeSubAttributeDropped => {
+            created(c, json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "type": "work"}]}), "/emails").await
+        }
+        DuplicateValuesKept => created(c, json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x"}, {"value": "a@x"}]}), "/emails").await,
+        MultiplePrimaryAccepted => created(c, json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "primary": true}, {"value": "b@x", "primary": true}]}), "/emails").await,
+        ReadOnlySubAttributesStored => {
+            let boss = id(&create(c, user("boss")).await);
+            let body = json!({"schemas": [USER, ENTERPRISE], "userName": "a", ENTERPRISE: {"manager": {"value": boss, "displayName": "X"}}});
+            created(c, body, &format!("/{ENTERPRISE}/manager/displayName")).await
+        }
+        UniquenessNoneEnforced => {
+            create(c, json!({"schemas": [USER], "userName": "a", "displayName": "D"})).await;
+            created(c, json!({"schemas": [USER], "userName": "b", "displayName": "D"}), "/displayName").await
+        }
+        ExtensionFlattened | ExtensionSchemaNotListed => {
+            let r = create(c, json!({"schemas": [USER, ENTERPRISE], "userName": "a", ENTERPRISE: {"department": "D"}})).await.json();
+            format!("{} {}", r.get(ENTERPRISE).is_some(), r["schemas"])
+        }
+        UserGroupsWritable => {
+            let gid = group_with(c, &[]).await;
+            create(c, json!({"schemas": [USER], "userName": "a", "groups": [{"value": gid}]})).await;
+            c.get(&format!("/Groups/{gid}")).await.json()["members"].to_string()
+        }
+        MemberValueIsName | RefIsBareId => {
+            let u1 = id(&create(c, user("a")).await);
+            let gid = group_with(c, &[&u1]).await;
+            let g = c.get(&format!("/Groups/{gid}")).await.json();
+            format!("{} {}", g["members"][0]["value"] == u1.as_str(), g["members"][0]["$ref"].as_str().unwrap_or_default().ends_with(&format!("/Users/{u1}")))
+        }
+        InactiveUsersHidden => {
+            let uid = id(&create(c, json!({"schemas": [USER], "userName": "a", "active": false})).await);
+            c.get(&format!("/Users/{uid}")).await.status.to_string()
+        }
+        DiscoveryAcceptsWrites => c.post("/Schemas", &json!({})).await.status.to_string(),
+        DiscoveryByIdUnsupported | DiscoverySchemasMissing | ResourceTypeSchemaNotUri => {
+            let r = c.get("/ResourceTypes/User").await;
+            let rt = r.json();
+            format!("{} {} {}", r.status, rt.get("schemas").is_some(), rt["schema"])
+        }
+        DiscoveryPaginated | SchemasListsMessages => c.get("/Schemas?count=1").await.json()["Resources"].as_array().map_or(0, Vec::len).to_string(),
+        SchemaNestedComplex => c.get(&format!("/Schemas/{GROUP}")).await.body.matches("complex").count().to_string(),
+        SpcIntegersAsStrings => c.get("/ServiceProviderConfig").await.json()["bulk"]["maxOperations"].to_string(),
+        BulkReturns201 | BulkReportsErrorsOnly | BulkIdUsedAsId => {
+            let r = bulk_create(c).await;
+            let ops = r.json()["Operations"].clone();
+            format!("{} {} {}", r.status, ops.as_array().map_or(0, Vec::len), ops[0]["location"].as_str().unwrap_or_default().ends_with("/u1"))
+        }
+        _ => String::new(),
+    }
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
 /// What the probe for `fault` observes.
 async fn probe(c: &Client, fault: Fault) -> String {
     use Fault::*;
@@ -424,6 +625,7 @@ async fn probe(c: &Client, fault: Fault) -> String {
         .await
         .status
         .to_string(),
+        _ => probe_more(c, fault).await,
     }
 }
 
