@@ -30,6 +30,8 @@ async fn run_suite(suite: &Suite, fault: Option<Fault>) -> Vec<(String, CaseResu
     let discovery = plan::discover(&client).await.expect("discovery");
     let plan = plan::plan(suite, &Selection::default(), &discovery.capabilities);
     let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
+    // One case at a time: some faults (per-type id sequences) depend on what the other cases
+    // hold at that moment, so concurrent cases would make the table differ between runs.
     let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 1).await;
     server.stop().await;
     ids.into_iter().zip(results).collect()
@@ -128,11 +130,6 @@ fn every_case_passes_without_faults_and_every_fault_is_caught() {
         .filter(|(_, (_, c))| c.is_empty())
         .map(|(n, _)| *n)
         .collect();
-    assert!(
-        broken.is_empty(),
-        "cases not passing on the reference server:\n{}",
-        broken.join("\n")
-    );
     assert!(
         broken.is_empty(),
         "cases not passing on the reference server:\n{}",

@@ -67,6 +67,7 @@ faults! {
     InvalidFilterAccepted => "invalid-filter-accepted", "RFC7644 §3.4.2.2: an unparsable filter answers 200 instead of 400 invalidFilter";
     TotalResultsPageOnly => "total-results-page-only", "RFC7644 §3.4.2.4: totalResults counts the page instead of all matches";
     StartIndexZeroBased => "start-index-zero-based", "RFC7644 §3.4.2.4: startIndex is treated as 0-based";
+    SearchReturns201 => "search-returns-201", "RFC7644 §3.4.3: POST /.search answers 201 instead of 200";
     StartIndexDefaultZero => "start-index-default-zero", "RFC7644 §3.4.2.4: without startIndex the ListResponse reports startIndex 0 instead of 1";
     CountIgnored => "count-ignored", "RFC7644 §3.4.2.4: count does not limit the page size";
     EqCaseSensitive => "eq-case-sensitive", "RFC7644 §3.4.2.2: eq on a caseExact=false attribute (userName) is case-sensitive";
@@ -124,6 +125,7 @@ faults! {
     DatetimeNotXsd => "datetime-not-xsd", "RFC7643 §2.3.5: meta dates have a space instead of 'T' (not xsd:dateTime)";
     ExternalIdDropped => "external-id-dropped", "RFC7643 §3.1: externalId sent by the client is not stored";
     ExternalIdDefaulted => "external-id-defaulted", "RFC7643 §3.1: the service provider fills in externalId (with the id) when the client sends none";
+    UserNameTruncated => "username-truncated", "Entra (RFC7643 §4.1.1): userName is silently cut to 20 characters, so it does not come back as sent";
     StringsLowerCased => "strings-lower-cased", "RFC7643 §2.2 / §7: string values are stored lower-cased, caseExact ones (externalId) included";
     BooleansAsStrings => "booleans-as-strings", "RFC7643 §2.3.2: booleans are stored and returned as strings (\"false\")";
     MultiValuedUnwrapped => "multi-valued-unwrapped", "RFC7643 §2.4: a multi-valued attribute with one value is returned as that value, not an array";

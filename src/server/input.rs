@@ -307,7 +307,7 @@ pub fn normalize_simple(
     };
     match def.attr_type {
         AttrType::String => match value {
-            Value::String(s) => Ok(Value::String(stored_text(s, cfg))),
+            Value::String(s) => Ok(Value::String(stored_text(def, s, cfg))),
             _ => bad("a string"),
         },
         AttrType::Reference => match value {
@@ -356,8 +356,12 @@ pub fn normalize_simple(
     }
 }
 
-/// A string value as stored: as sent, unless a fault folds its case or mangles non-ASCII.
-fn stored_text(s: &str, cfg: &ServerConfig) -> String {
+/// A string value as stored: as sent, unless a fault folds its case, mangles non-ASCII or
+/// cuts userName to a 20-character column.
+fn stored_text(def: &AttributeDef, s: &str, cfg: &ServerConfig) -> String {
+    if def.name == "userName" && cfg.has(Fault::UserNameTruncated) {
+        return s.chars().take(20).collect();
+    }
     if cfg.has(Fault::StringsLowerCased) {
         return s.to_lowercase();
     }

@@ -142,8 +142,13 @@ pub fn list(
     } else {
         total
     };
+    let status = if via == Via::Search && cfg.has(Fault::SearchReturns201) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok(respond::bytes(
-        StatusCode::OK,
+        status,
         list_body(reported_total, shown_start, &bodies, cfg),
     ))
 }

@@ -80,6 +80,13 @@ async fn probe_more(c: &Client, fault: Fault) -> String {
         format!("{} {}", r.status, r.body)
     };
     match fault {
+        SearchReturns201 => {
+            let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]});
+            c.post("/Users/.search", &body).await.status.to_string()
+        }
+        UserNameTruncated => {
+            created(c, user("a-user-name-longer-than-twenty"), "/userName").await
+        }
         GetReturns201 => {
             let uid = id(&create(c, user("a")).await);
             c.get(&format!("/Users/{uid}")).await.status.to_string()
