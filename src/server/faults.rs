@@ -50,8 +50,6 @@ faults! {
     MissingRequiredAccepted => "missing-required-accepted", "RFC7643 §4.1 / RFC7644 §3.3: a User without userName is created";
     MalformedJsonReturns500 => "malformed-json-returns-500", "RFC7644 §3.12: malformed JSON answers 500 instead of 400 invalidSyntax";
     MeNotFound => "me-not-found", "RFC7644 §3.11: /Me, not supported, answers 404 instead of 501";
-    AcceptJsonRejected => "accept-json-rejected", "RFC7644 §3.8: Accept: application/json answers 406 instead of a JSON document";
-    NonAsciiMangled => "non-ascii-mangled", "RFC7644 §3.8: non-ASCII characters in string values are stored as '?' (not UTF-8)";
     // Headers
     NoLocationHeader => "no-location-header", "RFC7644 §3.3: create answers without a Location header";
     ContentTypeJson => "content-type-json", "RFC7644 §8.1: responses use Content-Type application/json instead of application/scim+json";
@@ -61,6 +59,9 @@ faults! {
     IfNoneMatchIgnored => "if-none-match-ignored", "RFC7644 §3.14: a matching If-None-Match on GET answers 200 instead of 304";
     IfNoneMatchNotCompared => "if-none-match-not-compared", "RFC7644 §3.14: any If-None-Match on GET answers 304, whatever its entity tags";
     VersionNotUpdated => "version-not-updated", "RFC7644 §3.14: meta.version (the ETag) stays the same when the resource changes";
+    // Media type and encoding
+    AcceptJsonRejected => "accept-json-rejected", "RFC7644 §3.8: Accept: application/json answers 406 instead of a JSON document";
+    NonAsciiMangled => "non-ascii-mangled", "RFC7644 §3.8: non-ASCII characters in string values are stored as '?' (not UTF-8)";
     // Lists, filters, pagination, sorting
     ZeroResults404 => "zero-results-404", "RFC7644 §3.4.2: a query with no matches answers 404 instead of an empty ListResponse";
     FilterIgnored => "filter-ignored", "RFC7644 §3.4.2.2: the filter is ignored and every resource is listed";
@@ -155,7 +156,7 @@ faults! {
     SchemasNotListResponse => "schemas-not-list-response", "RFC7644 §4: /Schemas answers a bare JSON array instead of a ListResponse";
     SpcNoAuthSchemes => "spc-no-auth-schemes", "RFC7643 §5: ServiceProviderConfig lacks the required authenticationSchemes";
     DiscoveryFilterAccepted => "discovery-filter-accepted", "RFC7644 §4: a filter on a discovery endpoint is ignored instead of 403";
-    DiscoveryAcceptsWrites => "discovery-accepts-writes", "RFC7644 §3.2: POST, PUT and PATCH on a discovery endpoint answer 200 instead of being refused";
+    DiscoveryAcceptsWrites => "discovery-accepts-writes", "RFC7644 §3.2: a write (POST, PUT, PATCH, DELETE) to a discovery endpoint answers 200 instead of being refused";
     DiscoveryByIdUnsupported => "discovery-by-id-unsupported", "RFC7644 §4: /Schemas/{uri} and /ResourceTypes/{name} answer 404; only the lists are served";
     DiscoveryPaginated => "discovery-paginated", "RFC7644 §4: count and startIndex page /Schemas and /ResourceTypes instead of being ignored";
     DiscoverySchemasMissing => "discovery-schemas-missing", "RFC7643 §6 / §7: Schema and ResourceType resources lack their schemas attribute";
