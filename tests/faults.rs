@@ -30,8 +30,8 @@ async fn run_suite(suite: &Suite, fault: Option<Fault>) -> Vec<(String, CaseResu
     let discovery = plan::discover(&client).await.expect("discovery");
     let plan = plan::plan(suite, &Selection::default(), &discovery.capabilities);
     let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
-    // One case at a time: some faults (per-type id sequences) depend on what the other cases
-    // hold at that moment, so concurrent cases would make the table differ between runs.
+    // One case at a time: each case then sees only its own data, so whether a fault is
+    // caught never depends on what other cases happened to store at the same moment.
     let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 1).await;
     server.stop().await;
     ids.into_iter().zip(results).collect()
