@@ -51,7 +51,10 @@ fn client(base: &str) -> HttpClient {
 
 #[tokio::test]
 async fn retries_503_and_429_with_retry_after() {
-    for status in [StatusCode::SERVICE_UNAVAILABLE, StatusCode::TOO_MANY_REQUESTS] {
+    for status in [
+        StatusCode::SERVICE_UNAVAILABLE,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
         let (base, hits) = target(status, 2).await;
         let exchange = client(&base)
             .send(&OutgoingRequest::get("/busy"))
@@ -70,5 +73,9 @@ async fn gives_up_after_the_bound_with_the_last_answer() {
         .await
         .expect("answer");
     assert_eq!(exchange.response.status, 503);
-    assert_eq!(hits.load(Ordering::SeqCst), 4, "one request and three retries");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        4,
+        "one request and three retries"
+    );
 }
