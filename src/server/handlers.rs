@@ -299,16 +299,23 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// A discovery document at its base URL (RFC 7644 §4); a filter on it is refused.
+fn discovery_document(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: Params,
+    document: fn(&str, &ServerConfig) -> Response,
+) -> Result<Response, ScimError> {
+    discovery::refuse_filter(&params(q)?, state.config())?;
+    Ok(document(&base_url(headers), state.config()))
+}
+
 pub async fn service_provider_config(
     State(state): State<AppState>,
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
-    Ok(discovery::service_provider_config(
-        &base_url(&headers),
-        state.config(),
-    ))
+    discovery_document(&state, &headers, q, discovery::service_provider_config)
 }
 
 pub async fn resource_types(
@@ -316,11 +323,7 @@ pub async fn resource_types(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
-    Ok(discovery::resource_types(
-        &base_url(&headers),
-        state.config(),
-    ))
+    discovery_document(&state, &headers, q, discovery::resource_types)
 }
 
 pub async fn resource_type(
@@ -336,8 +339,7 @@ pub async fn schemas(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
-    Ok(discovery::schemas(&base_url(&headers), state.config()))
+    discovery_document(&state, &headers, q, discovery::schemas)
 }
 
 pub async fn schema(Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ScimError> {
