@@ -1,7 +1,7 @@
 //! A provisioned group's later life: remove one member (the others stay), rename (and be
 //! found by the new name), delete.
 
-use super::super::mapping;
+use super::super::bodies;
 use super::answers::{has_id, hits};
 use super::catalogue::{DELETE, DELETE_GROUP, REMOVE, REMOVE_MEMBER, RENAME, RENAME_GROUP};
 use super::requests::GROUP_PATCH_OK;
@@ -52,7 +52,7 @@ impl Replay<'_> {
         gone: &str,
         dialect: Dialect,
     ) -> Result<(), EntraError> {
-        let body = mapping::remove_member_patch(gone, dialect);
+        let body = bodies::remove_member_patch(gone, dialect);
         step.detail(format!("sent {}", body["Operations"][0]));
         let path = format!("/Groups/{gid}");
         let Some(ex) = self
@@ -86,7 +86,7 @@ impl Replay<'_> {
             .rename
             .clone()
             .unwrap_or_else(|| format!("{} (renamed)", group.name));
-        let body = mapping::rename_group_patch(&new_name, dialect);
+        let body = bodies::rename_group_patch(&new_name, dialect);
         let path = format!("/Groups/{gid}");
         let Some(ex) = self
             .patch(step, "rename", path, &body, GROUP_PATCH_OK, "")

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::super::mapping;
+use super::super::bodies;
 use super::super::scope;
 use super::answers::{created_id, hits, member_ids, unexpected};
 use super::catalogue::{ADD_MEMBERS, CREATE, GROUP_STEPS, IMPORT, MATCH, MEMBERS};
@@ -127,7 +127,7 @@ impl Replay<'_> {
         group: &mut GroupRun,
         external_id: &str,
     ) -> Result<bool, EntraError> {
-        let body = mapping::create_group_body(&group.name, external_id);
+        let body = bodies::create_group_body(&group.name, external_id);
         step.detail(format!("exported displayName = {}", group.name));
         step.detail(format!("exported externalId = {external_id}"));
         let Some(ex) = self
@@ -193,7 +193,7 @@ impl Replay<'_> {
             step.summarize("no membership to add");
             return Ok(None);
         }
-        let body = mapping::add_members_patch(&ids, Dialect::Default);
+        let body = bodies::add_members_patch(&ids, Dialect::Default);
         let Some(ex) = self
             .patch(step, "add members", path, &body, GROUP_PATCH_OK, "")
             .await?

@@ -1,7 +1,8 @@
 //! The manager second pass of provision on demand: once every user is provisioned, a user's
 //! manager reference is set to the manager's SCIM id.
 
-use super::super::mapping::{self, Target};
+use super::super::bodies;
+use super::super::mapping::Target;
 use super::answers::show;
 use super::catalogue::{MANAGER, SET_MANAGER};
 use super::requests::USER_PATCH_OK;
@@ -59,7 +60,7 @@ impl Replay<'_> {
             step.summarize("manager already set");
             return Ok(());
         }
-        let body = mapping::manager_patch(manager_id, now.is_some(), Dialect::Default);
+        let body = bodies::manager_patch(manager_id, now.is_some(), Dialect::Default);
         step.detail(format!("sent {}", body["Operations"][0]));
         let Some(ex) = self
             .patch(

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::super::bodies;
 use super::super::input::SourceUser;
 use super::super::mapping::{self, Target};
 use super::answers::{has_id, hits, mismatches, scim_error_detail, show};
@@ -113,7 +114,7 @@ impl Replay<'_> {
             );
             return Ok(());
         };
-        let changes = mapping::changes(&user.values, &resource);
+        let changes = bodies::changes(&user.values, &resource);
         if changes.is_empty() {
             step.summarize("Update — no attribute differs; nothing exported");
             return Ok(());
@@ -121,7 +122,7 @@ impl Replay<'_> {
         for c in &changes {
             step.detail(format!("exported {} = {}", c.target.path(), show(&c.value)));
         }
-        let body = mapping::update_patch(&changes, dialect);
+        let body = bodies::update_patch(&changes, dialect);
         let Some(ex) = self
             .patch(
                 step,
@@ -195,7 +196,7 @@ impl Replay<'_> {
             (DISABLE_USER, DISABLE, "Disable")
         };
         let mut step = Step::begin(subject, stage.step(kind), consequence);
-        let body = mapping::active_patch(active, stage.dialect());
+        let body = bodies::active_patch(active, stage.dialect());
         step.detail(format!("sent {}", body["Operations"][0]));
         let label = verb.to_lowercase();
         let failed = format!("{verb} — failed");

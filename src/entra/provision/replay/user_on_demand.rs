@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::super::bodies;
 use super::super::mapping::{self, Target};
 use super::super::scope;
 use super::answers::{created_id, hits, mismatches, scim_error_detail, show, unexpected};
@@ -203,7 +204,7 @@ impl Replay<'_> {
     }
 
     async fn post_user(&mut self, step: &mut Step, user: &mut UserRun) -> Result<(), EntraError> {
-        let body = mapping::create_user_body(&user.values, &self.mapping);
+        let body = bodies::create_user_body(&user.values, &self.mapping);
         for (t, v) in &user.values {
             if *t != Target::Manager {
                 step.detail(format!("exported {} = {}", t.path(), show(v)));
