@@ -6,7 +6,7 @@ use super::answers::{has_id, hits};
 use super::catalogue::{DELETE, DELETE_GROUP, REMOVE, REMOVE_MEMBER, RENAME, RENAME_GROUP};
 use super::requests::GROUP_PATCH_OK;
 use super::step::{Step, Subject};
-use super::{untouched, GroupRun, Replay};
+use super::{GroupRun, Replay};
 use crate::entra::probe;
 use crate::entra::{Dialect, EntraError};
 
@@ -14,11 +14,9 @@ impl Replay<'_> {
     /// Remove a member, rename and delete a group this run created.
     pub(super) async fn group_lifecycle(&mut self, group: &mut GroupRun) -> Result<(), EntraError> {
         let subject = group.subject();
-        let (Some(gid), true) = (group.id.clone(), group.created) else {
-            let reason = untouched("group", group.id.is_some(), "changes");
-            for kind in [REMOVE_MEMBER, RENAME_GROUP, DELETE_GROUP] {
-                self.skipped(&subject, kind, &reason);
-            }
+        let steps = [REMOVE_MEMBER, RENAME_GROUP, DELETE_GROUP];
+        let Some(gid) = self.created_by_this_run(&subject, group.provisioned(), "changes", &steps)
+        else {
             return Ok(());
         };
         let dialect = self.options.dialect;

@@ -34,6 +34,15 @@ pub struct ReplayOptions {
     pub lifecycle: bool,
 }
 
+/// What became of an object of the file in the target.
+struct Provisioned {
+    /// `user` or `group`.
+    kind: &'static str,
+    id: Option<String>,
+    /// Created by this run (not found by the match).
+    created: bool,
+}
+
 /// A user of the file as the replay provisions it.
 struct UserRun {
     source: SourceUser,
@@ -50,6 +59,14 @@ impl UserRun {
         Subject {
             object: format!("user {}", self.label),
             key: self.key.clone(),
+        }
+    }
+
+    fn provisioned(&self) -> Provisioned {
+        Provisioned {
+            kind: "user",
+            id: self.id.clone(),
+            created: self.created,
         }
     }
 }
@@ -72,15 +89,13 @@ impl GroupRun {
             key: self.key.clone(),
         }
     }
-}
 
-/// Why the lifecycle leaves an object alone: it existed before the run (`verb`: what the
-/// replay does only to what it created) or was never provisioned.
-fn untouched(kind: &str, existed: bool, verb: &str) -> String {
-    if existed {
-        format!("the {kind} existed before this run; scimspec {verb} only what it created")
-    } else {
-        format!("the {kind} was not provisioned")
+    fn provisioned(&self) -> Provisioned {
+        Provisioned {
+            kind: "group",
+            id: self.id.clone(),
+            created: self.created,
+        }
     }
 }
 
@@ -201,6 +216,31 @@ impl<'a> Replay<'a> {
     /// Records a step that did not run.
     fn skipped(&mut self, subject: &Subject, kind: StepKind, reason: &str) {
         self.steps.push(Step::skipped(subject, kind, reason));
+    }
+
+    /// The id of an object this run created. For any other, `steps` are recorded as not run:
+    /// the object existed before the run (and the replay `verb` only what it created), or it
+    /// was never provisioned.
+    fn created_by_this_run(
+        &mut self,
+        subject: &Subject,
+        object: Provisioned,
+        verb: &str,
+        steps: &[StepKind],
+    ) -> Option<String> {
+        let Provisioned { kind, id, created } = object;
+        if created && id.is_some() {
+            return id;
+        }
+        let reason = if id.is_some() {
+            format!("the {kind} existed before this run; scimspec {verb} only what it created")
+        } else {
+            format!("the {kind} was not provisioned")
+        };
+        for step in steps {
+            self.skipped(subject, *step, &reason);
+        }
+        None
     }
 
     /// The mapping targets of the matching attributes, in precedence order.

@@ -16,7 +16,7 @@ use super::catalogue::{
 };
 use super::requests::USER_PATCH_OK;
 use super::step::{Step, StepKind, Subject};
-use super::{untouched, Replay, UserRun};
+use super::{Replay, UserRun};
 use crate::entra::probe;
 use crate::entra::{Dialect, EntraError};
 use crate::run::Outcome;
@@ -50,11 +50,9 @@ impl Replay<'_> {
     /// Update, disable and re-enable a user this run created.
     pub(super) async fn user_lifecycle(&mut self, user: &mut UserRun) -> Result<(), EntraError> {
         let subject = user.subject();
-        let (Some(id), true) = (user.id.clone(), user.created) else {
-            let reason = untouched("user", user.id.is_some(), "changes");
-            for kind in [UPDATE_USER, DISABLE_USER, REENABLE_USER] {
-                self.skipped(&subject, kind, &reason);
-            }
+        let steps = [UPDATE_USER, DISABLE_USER, REENABLE_USER];
+        let Some(id) = self.created_by_this_run(&subject, user.provisioned(), "changes", &steps)
+        else {
             return Ok(());
         };
         let update = if user.source.update.is_empty() {
@@ -258,9 +256,9 @@ impl Replay<'_> {
     /// Deletes a user this run created.
     pub(super) async fn user_delete(&mut self, user: &mut UserRun) -> Result<(), EntraError> {
         let subject = user.subject();
-        let (Some(id), true) = (user.id.clone(), user.created) else {
-            let reason = untouched("user", user.id.is_some(), "deletes");
-            self.skipped(&subject, DELETE_USER, &reason);
+        let Some(id) =
+            self.created_by_this_run(&subject, user.provisioned(), "deletes", &[DELETE_USER])
+        else {
             return Ok(());
         };
         let mut step = Step::begin(&subject, DELETE_USER, DELETE);
