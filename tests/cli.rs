@@ -76,12 +76,10 @@ fn secrets_never_appear_in_console_or_reports() {
 #[test]
 fn malformed_case_file_names_file_case_and_problem() {
     let dir = TempDir::new("malformed");
-    let file = dir.join("bad.yaml");
-    std::fs::write(
-        &file,
+    let file = dir.write(
+        "bad.yaml",
         "spec: RFC7644 §3.3\ncases:\n  - id: good-one\n    title: fine\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n  - id: broken-one\n    title: bad status\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n        expect: { status: 9001 }\n",
-    )
-    .expect("write case file");
+    );
     let all = scimspec().args(["run", "--suites"]).arg(&file).exits(2);
     assert!(
         all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"),

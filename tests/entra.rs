@@ -252,12 +252,10 @@ fn provision_in_the_flag_dialect_catches_a_wiped_group_only_by_default() {
 #[test]
 fn provision_rejects_a_bad_file_with_exit_2() {
     let dir = TempDir::new("entra-bad-file");
-    let file = dir.join("users.json");
-    std::fs::write(
-        &file,
+    let file = dir.write(
+        "users.json",
         r#"{"users": [{"userPrincipalName": "a", "lastName": "b"}]}"#,
-    )
-    .expect("write file");
+    );
     let all = scimspec().arg("provision").arg(&file).exits(2);
     assert!(
         all.contains("users[0]: unknown attribute 'lastName'"),

@@ -132,8 +132,7 @@ format = "e164"
 #[test]
 fn a_users_own_profile_file_is_used_and_checked() {
     let dir = TempDir::new("profile-own");
-    let file = dir.join("acme.toml");
-    std::fs::write(&file, OWN_PROFILE).expect("write profile");
+    let file = dir.write("acme.toml", OWN_PROFILE);
     scimspec()
         .args(["run", "profile-round-trip", "--profile"])
         .arg(&file)
@@ -176,11 +175,10 @@ fn a_users_own_profile_file_is_used_and_checked() {
         "{shown}"
     );
 
-    std::fs::write(
-        &file,
+    dir.write(
+        "acme.toml",
         OWN_PROFILE.replace("format = \"e164\"", "format = \"e165\""),
-    )
-    .expect("write profile");
+    );
     let all = scimspec().args(["run", "--profile"]).arg(&file).exits(2);
     assert!(
         all.contains("acme.toml:22:") && all.contains("e165"),

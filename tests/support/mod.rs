@@ -48,6 +48,13 @@ impl TempDir {
         self.0.join(name)
     }
 
+    /// Writes the file `name` here; its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(name);
+        std::fs::write(&path, contents).expect("write test file");
+        path
+    }
+
     /// Where [`RunExt::junit_in`] has the report written.
     pub fn junit_path(&self) -> PathBuf {
         self.join("junit.xml")
