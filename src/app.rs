@@ -124,13 +124,13 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
     let profile = load_profile(target.profile.as_deref())?;
     let suite = load_suite(&args.suites)?;
     let selection = Selection {
-        tags: args.tags.clone(),
-        sections: args.sections.clone(),
+        tags: args.select.tags.clone(),
+        sections: args.select.sections.clone(),
     };
     let options = ExecuteOptions {
-        filter: args.filter.clone(),
-        exact: args.exact,
-        skip: args.skip.clone(),
+        filter: args.select.filter.clone(),
+        exact: args.select.exact,
+        skip: args.select.skip.clone(),
         list: args.list,
         jobs: args.jobs,
         quiet: args.quiet,

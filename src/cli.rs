@@ -110,18 +110,9 @@ pub struct TargetArgs {
     pub timeout: u64,
 }
 
+/// Which cases run: by tag, spec section and id (shared by `run` and `compare`).
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub target: TargetArgs,
-    /// Case files or directories to load instead of the embedded suite.
-    #[arg(
-        long = "suites",
-        env = "SCIMSPEC_SUITES",
-        value_delimiter = ',',
-        value_name = "PATH"
-    )]
-    pub suites: Vec<PathBuf>,
+pub struct SelectArgs {
     /// Only cases with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
@@ -136,6 +127,22 @@ pub struct RunArgs {
     /// Skip cases whose id contains this text (repeatable).
     #[arg(long = "skip", value_name = "TEXT")]
     pub skip: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Case files or directories to load instead of the embedded suite.
+    #[arg(
+        long = "suites",
+        env = "SCIMSPEC_SUITES",
+        value_delimiter = ',',
+        value_name = "PATH"
+    )]
+    pub suites: Vec<PathBuf>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// List the selected cases without running them.
     #[arg(long)]
     pub list: bool,
@@ -207,20 +214,8 @@ pub struct CompareArgs {
     /// Directory for compare.md, compare.html and compare-junit.xml (default: reports).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Only cases with this tag (repeatable).
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only cases under this spec section (repeatable).
-    #[arg(long = "section", value_name = "SECTION")]
-    pub sections: Vec<String>,
-    /// Run only cases whose id contains this text.
-    pub filter: Option<String>,
-    /// Match FILTER exactly rather than as a substring.
-    #[arg(long)]
-    pub exact: bool,
-    /// Skip cases whose id contains this text (repeatable).
-    #[arg(long = "skip", value_name = "TEXT")]
-    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Clone, Args)]

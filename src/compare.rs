@@ -62,12 +62,12 @@ impl CompareResult {
 }
 
 fn keep_by_name(args: &CompareArgs, id: &str) -> bool {
-    let selected = match &args.filter {
+    let selected = match &args.select.filter {
         None => true,
-        Some(f) if args.exact => id == f,
+        Some(f) if args.select.exact => id == f,
         Some(f) => id.contains(f.as_str()),
     };
-    selected && !args.skip.iter().any(|s| id.contains(s.as_str()))
+    selected && !args.select.skip.iter().any(|s| id.contains(s.as_str()))
 }
 
 fn prepare(config: &Config, name: &str) -> Result<Prepared, AppError> {
@@ -163,15 +163,15 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         profile.restrict(&mut discovery.capabilities);
     }
     let selection = Selection {
-        tags: if args.tags.is_empty() {
+        tags: if args.select.tags.is_empty() {
             tc.tags.clone().unwrap_or_default()
         } else {
-            args.tags.clone()
+            args.select.tags.clone()
         },
-        sections: if args.sections.is_empty() {
+        sections: if args.select.sections.is_empty() {
             tc.sections.clone().unwrap_or_default()
         } else {
-            args.sections.clone()
+            args.select.sections.clone()
         },
     };
     let mut planned = plan::plan_for_profile(

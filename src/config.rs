@@ -616,14 +616,14 @@ pub fn resolve_run(args: &RunArgs) -> Result<(RunArgs, ResolvedTarget), ConfigEr
     if merged.suites.is_empty() {
         merged.suites = tc.suites.unwrap_or_default();
     }
-    if merged.tags.is_empty() {
-        merged.tags = tc.tags.unwrap_or_default();
+    if merged.select.tags.is_empty() {
+        merged.select.tags = tc.tags.unwrap_or_default();
     }
-    if merged.sections.is_empty() {
-        merged.sections = tc.sections.unwrap_or_default();
+    if merged.select.sections.is_empty() {
+        merged.select.sections = tc.sections.unwrap_or_default();
     }
-    if merged.skip.is_empty() {
-        merged.skip = tc.skip.unwrap_or_default();
+    if merged.select.skip.is_empty() {
+        merged.select.skip = tc.skip.unwrap_or_default();
     }
     Ok((merged, target))
 }

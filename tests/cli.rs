@@ -3,11 +3,7 @@
 
 mod support;
 
-use support::{scimspec, text, wrong_target, TempDir};
-
-fn junit_of(dir: &TempDir) -> String {
-    std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit report written")
-}
+use support::{scimspec, testcase, wrong_target, Reference, RunExt, TempDir, UNREACHABLE};
 
 fn attr(xml: &str, element: &str, name: &str) -> String {
     let start = xml.find(&format!("<{element} ")).expect("element present");
@@ -20,15 +16,9 @@ fn attr(xml: &str, element: &str, name: &str) -> String {
 #[test]
 fn embedded_default_passes_every_case() {
     let dir = TempDir::new("embedded");
-    let out = scimspec()
-        .args(["run", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = scimspec().arg("run").junit_in(&dir).exits(0);
     let cases = scimspec::load::load_embedded().expect("suite").cases.len();
-    let xml = junit_of(&dir);
+    let xml = dir.junit();
     assert_eq!(attr(&xml, "testsuite", "tests"), cases.to_string());
     assert_eq!(attr(&xml, "testsuite", "failures"), "0", "{all}");
     assert_eq!(attr(&xml, "testsuite", "errors"), "0", "{all}");
@@ -44,30 +34,18 @@ fn embedded_default_passes_every_case() {
 fn wrong_target_fails_the_right_cases_with_the_right_messages() {
     let dir = TempDir::new("wrong");
     let target = wrong_target();
-    let out = scimspec()
-        .args(["run", "--target", &target, "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
-    let xml = junit_of(&dir);
+    let all = scimspec()
+        .args(["run", "--target", &target])
+        .junit_in(&dir)
+        .exits(1);
+    let xml = dir.junit();
 
-    let case = |id: &str| -> String {
-        let start = xml
-            .find(&format!("<testcase name=\"{id}\""))
-            .unwrap_or_else(|| panic!("{id} in report"));
-        let end = xml[start..]
-            .find("</testcase>")
-            .map_or(xml.len(), |e| start + e);
-        xml[start..end].to_string()
-    };
-    let create = case("rfc7644-3.3-create-returns-201");
+    let create = testcase(&xml, "rfc7644-3.3-create-returns-201");
     assert!(create.contains("<failure "), "{create}");
     assert!(create.contains("RFC7644 §3.3"), "{create}");
     assert!(create.contains("expected status 201, got 200"), "{create}");
 
-    let zero = case("rfc7644-3.4.2-no-match-returns-200-zero");
+    let zero = testcase(&xml, "rfc7644-3.4.2-no-match-returns-200-zero");
     assert!(zero.contains("<failure "), "{zero}");
     assert!(zero.contains("expected status 200, got 404"), "{zero}");
     assert!(all.contains("rfc7644-3.3-create-returns-201"), "{all}");
@@ -77,47 +55,32 @@ fn wrong_target_fails_the_right_cases_with_the_right_messages() {
 fn secrets_never_appear_in_console_or_reports() {
     let secret = format!("tok-{}", uuid::Uuid::new_v4().simple());
     let dir = TempDir::new("secret");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime
-        .block_on(scimspec::server::spawn(scimspec::server::ServerConfig {
-            token: Some(secret.clone()),
-            ..Default::default()
-        }))
-        .expect("server");
-    let out = scimspec()
-        .args(["run", "--target", server.base_url(), "--junit"])
-        .arg(dir.join("junit.xml"))
+    let server = Reference::start(scimspec::server::ServerConfig {
+        token: Some(secret.clone()),
+        ..Default::default()
+    });
+    let all = scimspec()
+        .args(["run", "--target", server.base_url()])
+        .junit_in(&dir)
         .env("SCIMSPEC_TOKEN", &secret)
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    let xml = junit_of(&dir);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .exits(0);
+    let xml = dir.junit();
     assert!(
         xml.contains("Bearer [REDACTED]"),
         "transcripts show the header, masked"
     );
     assert!(!all.contains(&secret), "token leaked to the console");
     assert!(!xml.contains(&secret), "token leaked to the JUnit report");
-    runtime.block_on(server.stop());
 }
 
 #[test]
 fn malformed_case_file_names_file_case_and_problem() {
     let dir = TempDir::new("malformed");
-    let file = dir.join("bad.yaml");
-    std::fs::write(
-        &file,
+    let file = dir.write(
+        "bad.yaml",
         "spec: RFC7644 §3.3\ncases:\n  - id: good-one\n    title: fine\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n  - id: broken-one\n    title: bad status\n    level: MUST\n    steps:\n      - request: { method: GET, path: /Users }\n        expect: { status: 9001 }\n",
-    )
-    .expect("write case file");
-    let out = scimspec()
-        .args(["run", "--suites"])
-        .arg(&file)
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    );
+    let all = scimspec().args(["run", "--suites"]).arg(&file).exits(2);
     assert!(
         all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"),
         "{all}"
@@ -127,43 +90,21 @@ fn malformed_case_file_names_file_case_and_problem() {
 
 #[test]
 fn unreachable_target_exits_3() {
-    let out = scimspec()
-        .args([
-            "run",
-            "--target",
-            "http://127.0.0.1:9/scim/v2",
-            "--timeout",
-            "5",
-        ])
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(3), "{all}");
+    let all = scimspec()
+        .args(["run", "--target", UNREACHABLE, "--timeout", "5"])
+        .exits(3);
     assert!(all.contains("unreachable"), "{all}");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = scimspec()
-        .args(["run", "--target", "not a url"])
-        .output()
-        .expect("run scimspec");
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    let out = scimspec()
-        .args(["run", "--basic", "no-colon"])
-        .output()
-        .expect("run scimspec");
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    scimspec().args(["run", "--target", "not a url"]).exits(2);
+    scimspec().args(["run", "--basic", "no-colon"]).exits(2);
 }
 
 #[test]
 fn list_and_filters_select_cases_by_name() {
-    let out = scimspec()
-        .args(["run", "--list", "create"])
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = scimspec().args(["run", "--list", "create"]).exits(0);
     assert!(
         all.contains("rfc7644-3.3-create-returns-201: test"),
         "{all}"
@@ -173,10 +114,8 @@ fn list_and_filters_select_cases_by_name() {
 
 #[test]
 fn coverage_document_is_current() {
-    let out = scimspec()
+    scimspec()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["coverage", "--check", "suites/COVERAGE.md"])
-        .output()
-        .expect("run scimspec");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        .exits(0);
 }

@@ -11,48 +11,51 @@ use scimspec::http::{ClientOptions, Credentials, HttpClient};
 use scimspec::load;
 use scimspec::plan::{self, Selection};
 use scimspec::run::{self, Outcome, RunContext};
-use scimspec::server::{self, Fault, RunningServer, ServerConfig};
-use support::{scimspec, text, TempDir};
+use scimspec::server::{self, Fault, ServerConfig};
+use support::{scimspec, Reference, RunExt, TempDir, UNREACHABLE};
 
 const TOKEN: &str = "entra-test-token-5f1c";
 
-/// A reference server (optionally broken) that lives as long as the returned runtime.
-fn server(config: ServerConfig) -> (tokio::runtime::Runtime, RunningServer) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let running = runtime
-        .block_on(server::spawn(ServerConfig {
-            token: Some(TOKEN.into()),
-            ..config
-        }))
-        .expect("reference server starts");
-    (runtime, running)
+/// A reference server (optionally broken) that asks for `TOKEN`.
+fn server(config: ServerConfig) -> Reference {
+    Reference::start(ServerConfig {
+        token: Some(TOKEN.into()),
+        ..config
+    })
 }
 
-fn faulty(name: &str) -> (tokio::runtime::Runtime, RunningServer) {
+fn faulty(name: &str) -> Reference {
     server(ServerConfig {
         fault: Some(name.parse::<Fault>().expect("fault exists")),
         ..ServerConfig::default()
     })
 }
 
-fn example() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/entra-provision.json")
+/// `scimspec provision` of the documented example file.
+fn provision() -> std::process::Command {
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/entra-provision.json");
+    let mut cmd = scimspec();
+    cmd.arg("provision").arg(example);
+    cmd
+}
+
+/// The `entra` cases against `running`, which must fail some: what was printed.
+fn entra_run(running: &Reference, dir: &TempDir) -> String {
+    scimspec()
+        .args(["run", "--tag", "entra", "--target", running.base_url()])
+        .args(["--token", TOKEN])
+        .junit_in(dir)
+        .exits(1)
 }
 
 #[test]
 fn entra_cases_pass_on_the_embedded_server_and_the_verdict_is_ready() {
     let dir = TempDir::new("entra-ready");
-    let out = scimspec()
-        .args(["run", "--tag", "entra", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = scimspec()
+        .args(["run", "--tag", "entra"])
+        .junit_in(&dir)
+        .exits(0);
     assert!(
         all.contains("Entra ID readiness — Ready for Entra provisioning"),
         "{all}"
@@ -62,7 +65,7 @@ fn entra_cases_pass_on_the_embedded_server_and_the_verdict_is_ready() {
         "{all}"
     );
     assert!(!all.contains("Only one dialect ran"), "{all}");
-    let xml = std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit report");
+    let xml = dir.junit();
     assert!(xml.contains("classname=\"Entra E-DISABLE-USER\""), "{xml}");
     assert!(xml.contains("<property name=\"consequence\""), "{xml}");
 }
@@ -70,27 +73,18 @@ fn entra_cases_pass_on_the_embedded_server_and_the_verdict_is_ready() {
 #[test]
 fn rfc_only_runs_print_no_verdict() {
     let dir = TempDir::new("entra-none");
-    let out = scimspec()
-        .args(["run", "--tag", "etag", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(!text(&out).contains("Entra ID readiness"), "{}", text(&out));
+    let all = scimspec()
+        .args(["run", "--tag", "etag"])
+        .junit_in(&dir)
+        .exits(0);
+    assert!(!all.contains("Entra ID readiness"), "{all}");
 }
 
 #[test]
 fn a_faulty_server_gets_blocking_failures_with_their_consequence() {
-    let (_rt, running) = faulty("member-remove-wipes-all");
+    let running = faulty("member-remove-wipes-all");
     let dir = TempDir::new("entra-blocking");
-    let out = scimspec()
-        .args(["run", "--tag", "entra", "--target", running.base_url()])
-        .args(["--token", TOKEN, "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let all = entra_run(&running, &dir);
     assert!(all.contains("NOT ready for Entra provisioning"), "{all}");
     assert!(
         all.contains("- entra-default-group-remove-member-by-value-list (Entra E-GROUP-REMOVE-MEMBERS, default dialect)"),
@@ -102,19 +96,12 @@ fn a_faulty_server_gets_blocking_failures_with_their_consequence() {
 
 #[test]
 fn a_strict_rfc_server_is_not_ready_for_the_default_dialect() {
-    let (_rt, running) = server(ServerConfig {
+    let running = server(ServerConfig {
         strict: true,
         ..ServerConfig::default()
     });
     let dir = TempDir::new("entra-strict");
-    let out = scimspec()
-        .args(["run", "--tag", "entra", "--target", running.base_url()])
-        .args(["--token", TOKEN, "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let all = entra_run(&running, &dir);
     assert!(all.contains("NOT ready for Entra provisioning"), "{all}");
     assert!(all.contains("entra-default-disable-user"), "{all}");
 }
@@ -174,23 +161,18 @@ fn every_entra_dialect_fault_is_caught_by_an_entra_case() {
 
 #[test]
 fn probe_passes_on_the_embedded_server() {
-    let out = scimspec().arg("probe").output().expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = scimspec().arg("probe").exits(0);
     assert!(all.contains("/Users?filter=userName+eq+%22"), "{all}");
     assert!(all.contains("Test Connection: succeeded"), "{all}");
 }
 
 #[test]
 fn probe_explains_a_404_as_quarantine() {
-    let (_rt, running) = faulty("zero-results-404");
-    let out = scimspec()
+    let running = faulty("zero-results-404");
+    let all = scimspec()
         .args(["probe", "--target", running.base_url(), "--token", TOKEN])
         .args(["--matching", "externalId"])
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+        .exits(1);
     assert!(all.contains("filter=externalId+eq+%22"), "{all}");
     assert!(
         all.contains("Entra would quarantine this job: SCIM compliance issue"),
@@ -200,46 +182,25 @@ fn probe_explains_a_404_as_quarantine() {
 
 #[test]
 fn probe_reports_invalid_credentials_without_showing_them() {
-    let (_rt, running) = server(ServerConfig::default());
+    let running = server(ServerConfig::default());
     let wrong = "not-the-token-9a8b7c";
-    let out = scimspec()
-        .args([
-            "probe",
-            "--target",
-            running.base_url(),
-            "--token",
-            wrong,
-            "-v",
-        ])
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let all = scimspec()
+        .args(["probe", "--target", running.base_url()])
+        .args(["--token", wrong, "-v"])
+        .exits(1);
     assert!(all.contains("FAIL  401 — invalid credentials"), "{all}");
     assert!(!all.contains(wrong), "the token leaked: {all}");
 }
 
 #[test]
 fn probe_of_an_unreachable_target_exits_3() {
-    let out = scimspec()
-        .args(["probe", "--target", "http://127.0.0.1:9/scim/v2"])
-        .output()
-        .expect("run scimspec");
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    scimspec().args(["probe", "--target", UNREACHABLE]).exits(3);
 }
 
 #[test]
 fn provision_replays_on_demand_and_lifecycle_into_junit() {
     let dir = TempDir::new("entra-provision");
-    let out = scimspec()
-        .arg("provision")
-        .arg(example())
-        .arg("--junit")
-        .arg(dir.join("provision.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = provision().junit_in(&dir).exits(0);
     for line in [
         "1. Test connection",
         "2. Import user",
@@ -259,7 +220,7 @@ fn provision_replays_on_demand_and_lifecycle_into_junit() {
     ] {
         assert!(all.contains(line), "missing '{line}': {all}");
     }
-    let xml = std::fs::read_to_string(dir.join("provision.xml")).expect("JUnit report");
+    let xml = dir.junit();
     assert!(
         xml.contains("<testcase name=\"provision-user-1-match\""),
         "{xml}"
@@ -273,43 +234,29 @@ fn provision_replays_on_demand_and_lifecycle_into_junit() {
 
 #[test]
 fn provision_in_the_flag_dialect_catches_a_wiped_group_only_by_default() {
-    let (_rt, running) = faulty("member-remove-wipes-all");
+    let running = faulty("member-remove-wipes-all");
     let dir = TempDir::new("entra-provision-fault");
     let run = |dialect: &str| {
-        scimspec()
-            .arg("provision")
-            .arg(example())
-            .args(["--target", running.base_url(), "--token", TOKEN])
-            .args(["--dialect", dialect, "--junit"])
-            .arg(dir.join("provision.xml"))
-            .output()
-            .expect("run scimspec")
+        let mut cmd = provision();
+        cmd.args(["--target", running.base_url(), "--token", TOKEN])
+            .args(["--dialect", dialect])
+            .junit_in(&dir);
+        cmd
     };
-    let out = run("default");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let all = run("default").exits(1);
     assert!(all.contains("the remove wiped the group"), "{all}");
     assert!(all.contains("in Entra: Removing one member"), "{all}");
-    let out = run("aadOptscim062020");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    run("aadOptscim062020").exits(0);
 }
 
 #[test]
 fn provision_rejects_a_bad_file_with_exit_2() {
     let dir = TempDir::new("entra-bad-file");
-    let file = dir.join("users.json");
-    std::fs::write(
-        &file,
+    let file = dir.write(
+        "users.json",
         r#"{"users": [{"userPrincipalName": "a", "lastName": "b"}]}"#,
-    )
-    .expect("write file");
-    let out = scimspec()
-        .arg("provision")
-        .arg(&file)
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    );
+    let all = scimspec().arg("provision").arg(&file).exits(2);
     assert!(
         all.contains("users[0]: unknown attribute 'lastName'"),
         "{all}"

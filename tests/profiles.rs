@@ -6,34 +6,16 @@ mod support;
 
 use std::sync::Arc;
 
-use support::{scimspec, text, TempDir};
-
-fn junit(dir: &TempDir) -> String {
-    std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit report written")
-}
-
-/// The `<testcase>` element of `id` in a JUnit report.
-fn testcase<'x>(xml: &'x str, id: &str) -> &'x str {
-    let start = xml
-        .find(&format!("<testcase name=\"{id}\""))
-        .unwrap_or_else(|| panic!("{id} in report"));
-    let end = xml[start..]
-        .find("</testcase>")
-        .map_or(xml.len(), |e| start + e);
-    &xml[start..end]
-}
+use support::{scimspec, testcase, Reference, RunExt, TempDir};
 
 #[test]
 fn xmatters_profile_skips_what_it_excludes_and_round_trips_what_it_supports() {
     let dir = TempDir::new("profile-xmatters");
-    let out = scimspec()
-        .args(["run", "--profile", "xmatters", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
-    let xml = junit(&dir);
+    scimspec()
+        .args(["run", "--profile", "xmatters"])
+        .junit_in(&dir)
+        .exits(0);
+    let xml = dir.junit();
     assert!(
         xml.contains("<property name=\"profile\" value=\"xmatters\"/>"),
         "{xml}"
@@ -73,14 +55,11 @@ fn xmatters_profile_skips_what_it_excludes_and_round_trips_what_it_supports() {
 #[test]
 fn samanage_profile_uses_basic_credentials_and_no_groups() {
     let dir = TempDir::new("profile-samanage");
-    let out = scimspec()
-        .args(["run", "--profile", "samanage", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
-    let xml = junit(&dir);
+    scimspec()
+        .args(["run", "--profile", "samanage"])
+        .junit_in(&dir)
+        .exits(0);
+    let xml = dir.junit();
     assert!(
         xml.contains("Basic [REDACTED]"),
         "Basic credentials are used"
@@ -102,52 +81,28 @@ fn samanage_profile_uses_basic_credentials_and_no_groups() {
 fn the_server_in_a_profile_refuses_what_the_target_would() {
     // The suite without the profile against the server in profile xmatters: RFC test data
     // (type "work", displayName) is refused the way xMatters refuses it.
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let profile = scimspec::profile::load("xmatters").expect("shipped profile");
-    let server = runtime
-        .block_on(scimspec::server::spawn(scimspec::server::ServerConfig {
-            token: Some("serve-token-1234".into()),
-            profile: Some(Arc::new(profile)),
-            ..Default::default()
-        }))
-        .expect("server");
+    let server = Reference::start(scimspec::server::ServerConfig {
+        token: Some("serve-token-1234".into()),
+        profile: Some(Arc::new(profile)),
+        ..Default::default()
+    });
     let dir = TempDir::new("profile-server");
-    let out = scimspec()
-        .args([
-            "run",
-            "--target",
-            server.base_url(),
-            "--token",
-            "serve-token-1234",
-        ])
-        .args(["--junit"])
-        .arg(dir.join("junit.xml"))
-        .arg("rfc7643-4.1.2-emails-round-trip")
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let run = || {
+        let mut cmd = scimspec();
+        cmd.args(["run", "--target", server.base_url()])
+            .args(["--token", "serve-token-1234"])
+            .junit_in(&dir);
+        cmd
+    };
+    let all = run().arg("rfc7643-4.1.2-emails-round-trip").exits(1);
     assert!(
         all.contains("emails of type \\\"work\\\" is not supported")
             && all.contains("(profile xmatters)"),
         "{all}"
     );
     // With the same profile on the client side, the case is skipped instead.
-    let out = scimspec()
-        .args([
-            "run",
-            "--target",
-            server.base_url(),
-            "--token",
-            "serve-token-1234",
-        ])
-        .args(["--profile", "xmatters", "--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
-    runtime.block_on(server.stop());
+    run().args(["--profile", "xmatters"]).exits(0);
 }
 
 const OWN_PROFILE: &str = r#"
@@ -177,18 +132,13 @@ format = "e164"
 #[test]
 fn a_users_own_profile_file_is_used_and_checked() {
     let dir = TempDir::new("profile-own");
-    let file = dir.join("acme.toml");
-    std::fs::write(&file, OWN_PROFILE).expect("write profile");
-    let out = scimspec()
+    let file = dir.write("acme.toml", OWN_PROFILE);
+    scimspec()
         .args(["run", "profile-round-trip", "--profile"])
         .arg(&file)
-        .args(["--junit"])
-        .arg(dir.join("junit.xml"))
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
-    let xml = junit(&dir);
+        .junit_in(&dir)
+        .exits(0);
+    let xml = dir.junit();
     // The embedded server in the same profile requires the Office email and refuses other
     // types: the round trips pass because the runner adds the email and uses its type.
     for id in [
@@ -218,30 +168,18 @@ fn a_users_own_profile_file_is_used_and_checked() {
         "{home_phone}"
     );
 
-    let describe = scimspec()
-        .args(["profiles"])
-        .arg(&file)
-        .output()
-        .expect("describe");
-    let shown = text(&describe);
+    let shown = scimspec().arg("profiles").arg(&file).exits(0);
     assert!(shown.contains("acme — ACME directory"), "{shown}");
     assert!(
         shown.contains("emails[type eq \"Office\"].value"),
         "{shown}"
     );
 
-    std::fs::write(
-        &file,
+    dir.write(
+        "acme.toml",
         OWN_PROFILE.replace("format = \"e164\"", "format = \"e165\""),
-    )
-    .expect("write profile");
-    let out = scimspec()
-        .args(["run", "--profile"])
-        .arg(&file)
-        .output()
-        .expect("run scimspec");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    );
+    let all = scimspec().args(["run", "--profile"]).arg(&file).exits(2);
     assert!(
         all.contains("acme.toml:22:") && all.contains("e165"),
         "{all}"
@@ -250,16 +188,10 @@ fn a_users_own_profile_file_is_used_and_checked() {
 
 #[test]
 fn profiles_lists_the_shipped_ones() {
-    let out = scimspec().arg("profiles").output().expect("profiles");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let all = scimspec().arg("profiles").exits(0);
     for name in ["xmatters", "alexishr", "samanage", "okta"] {
         assert!(all.contains(name), "{all}");
     }
-    let out = scimspec()
-        .args(["run", "--profile", "nope"])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("unknown profile 'nope'"));
+    let all = scimspec().args(["run", "--profile", "nope"]).exits(2);
+    assert!(all.contains("unknown profile 'nope'"), "{all}");
 }

@@ -71,17 +71,21 @@ async fn connect(target: &TargetArgs) -> Result<Connected, EntraError> {
             url
         }
     };
+    let extra_headers = target
+        .headers
+        .iter()
+        .map(|h| crate::config::parse_header(h))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| EntraError::App(AppError::Usage(e.to_string())))?;
     let client = HttpClient::new(ClientOptions {
         credentials,
         timeout: Duration::from_secs(target.timeout.max(1)),
         insecure: target.insecure,
         ca_cert: target.ca_cert.clone(),
+        extra_headers,
         ..ClientOptions::new(base_url)
     })?;
-    let mut redactor = Redactor::new();
-    for secret in client.credentials().secrets() {
-        redactor.add(secret);
-    }
+    let redactor = client.redactor().clone();
     Ok(Connected {
         client,
         redactor,

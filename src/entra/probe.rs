@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::http::{Exchange, HttpClient, HttpError, OutgoingRequest, Redactor};
+use crate::http::{Exchange, HttpClient, HttpError, OutgoingRequest, RecordedResponse, Redactor};
 use crate::run::pointer;
 
 const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -272,6 +272,20 @@ pub fn judge(
     (verdict, explanation, notes)
 }
 
+/// [`judge`] of a recorded answer.
+pub fn judge_response(
+    res: &RecordedResponse,
+    attribute: &str,
+) -> (CheckVerdict, String, Vec<String>) {
+    judge(
+        res.status,
+        res.header("content-type"),
+        &res.body,
+        res.json.as_ref(),
+        attribute,
+    )
+}
+
 async fn check(
     client: &HttpClient,
     redactor: &Redactor,
@@ -281,13 +295,7 @@ async fn check(
 ) -> Result<(ProbeCheck, Exchange), HttpError> {
     let exchange = client.send(&OutgoingRequest::get(path)).await?;
     let res = &exchange.response;
-    let (verdict, explanation, notes) = judge(
-        res.status,
-        res.header("content-type"),
-        &res.body,
-        res.json.as_ref(),
-        attribute,
-    );
+    let (verdict, explanation, notes) = judge_response(res, attribute);
     let check = ProbeCheck {
         name: name.to_string(),
         request: format!("GET {}", redactor.redact(&exchange.request.url)),

@@ -1,5 +1,7 @@
 //! HTTP handlers: extract the request, call the resource logic, shape the answer.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -88,6 +90,93 @@ fn render(kind: Kind, record: &Record, params: &[(String, String)], cfg: &Server
     Bytes::from(serde_json::to_vec(&shown).unwrap_or_default())
 }
 
+/// The answer carrying one resource: its projection and its headers (`Location` when
+/// `created`).
+fn answer(
+    status: StatusCode,
+    kind: Kind,
+    record: &Record,
+    params: &[(String, String)],
+    created: bool,
+    cfg: &ServerConfig,
+) -> Response {
+    respond::resource(
+        status,
+        record,
+        render(kind, record, params, cfg),
+        created,
+        cfg,
+    )
+}
+
+/// What create, replace and modify read from a request before they touch the store.
+struct Write {
+    kind: Kind,
+    params: Vec<(String, String)>,
+    body: Value,
+    base: String,
+}
+
+impl Write {
+    fn read(
+        segment: &str,
+        headers: &HeaderMap,
+        q: Params,
+        body: &Bytes,
+        cfg: &ServerConfig,
+    ) -> Result<Self, ScimError> {
+        let kind = kind_of(segment, cfg)?;
+        let params = params(q)?;
+        let body = json_body(headers, body, cfg)?;
+        Ok(Self {
+            kind,
+            params,
+            body,
+            base: base_url(headers),
+        })
+    }
+
+    fn ctx<'a>(&'a self, cfg: &'a ServerConfig) -> Ctx<'a> {
+        Ctx {
+            cfg,
+            base: &self.base,
+        }
+    }
+}
+
+/// `resources::replace` or `resources::modify`.
+type Update =
+    fn(&AppState, &Ctx<'_>, Kind, &str, &Value, Option<&str>) -> Result<Arc<Record>, ScimError>;
+
+/// PUT and PATCH: the same request, the same answer; only the change differs.
+fn update(
+    state: &AppState,
+    (segment, id): (String, String),
+    headers: &HeaderMap,
+    q: Params,
+    body: &Bytes,
+    apply: Update,
+) -> Result<Response, ScimError> {
+    let cfg = state.config();
+    let write = Write::read(&segment, headers, q, body, cfg)?;
+    let record = apply(
+        state,
+        &write.ctx(cfg),
+        write.kind,
+        &id,
+        &write.body,
+        header(headers, IF_MATCH),
+    )?;
+    Ok(answer(
+        StatusCode::OK,
+        write.kind,
+        &record,
+        &write.params,
+        false,
+        cfg,
+    ))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     Path(segment): Path<String>,
@@ -131,21 +220,19 @@ pub async fn create(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment, state.config())?;
-    let params = params(q)?;
     let cfg = state.config();
-    let body = json_body(&headers, &body, cfg)?;
-    let base = base_url(&headers);
-    let record = resources::create(&state, &Ctx { cfg, base: &base }, kind, &body)?;
+    let write = Write::read(&segment, &headers, q, &body, cfg)?;
+    let record = resources::create(&state, &write.ctx(cfg), write.kind, &write.body)?;
     let status = if cfg.has(Fault::CreateReturns200) {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    Ok(respond::resource(
+    Ok(answer(
         status,
+        write.kind,
         &record,
-        render(kind, &record, &params, cfg),
+        &write.params,
         true,
         cfg,
     ))
@@ -174,71 +261,27 @@ pub async fn get(
     } else {
         StatusCode::OK
     };
-    Ok(respond::resource(
-        status,
-        &record,
-        render(kind, &record, &params, cfg),
-        false,
-        cfg,
-    ))
+    Ok(answer(status, kind, &record, &params, false, cfg))
 }
 
 pub async fn replace(
     State(state): State<AppState>,
-    Path((segment, id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     headers: HeaderMap,
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment, state.config())?;
-    let params = params(q)?;
-    let cfg = state.config();
-    let body = json_body(&headers, &body, cfg)?;
-    let base = base_url(&headers);
-    let record = resources::replace(
-        &state,
-        &Ctx { cfg, base: &base },
-        kind,
-        &id,
-        &body,
-        header(&headers, IF_MATCH),
-    )?;
-    Ok(respond::resource(
-        StatusCode::OK,
-        &record,
-        render(kind, &record, &params, cfg),
-        false,
-        cfg,
-    ))
+    update(&state, path, &headers, q, &body, resources::replace)
 }
 
 pub async fn modify(
     State(state): State<AppState>,
-    Path((segment, id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     headers: HeaderMap,
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    let kind = kind_of(&segment, state.config())?;
-    let params = params(q)?;
-    let cfg = state.config();
-    let body = json_body(&headers, &body, cfg)?;
-    let base = base_url(&headers);
-    let record = resources::modify(
-        &state,
-        &Ctx { cfg, base: &base },
-        kind,
-        &id,
-        &body,
-        header(&headers, IF_MATCH),
-    )?;
-    Ok(respond::resource(
-        StatusCode::OK,
-        &record,
-        render(kind, &record, &params, cfg),
-        false,
-        cfg,
-    ))
+    update(&state, path, &headers, q, &body, resources::modify)
 }
 
 pub async fn delete(
@@ -262,16 +305,26 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// A discovery document at its base URL (RFC 7644 §4); a filter on it is refused.
+fn discovery_document(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: Params,
+    document: impl FnOnce(&str, &ServerConfig, &[(String, String)]) -> Response,
+) -> Result<Response, ScimError> {
+    let params = params(q)?;
+    discovery::refuse_filter(&params, state.config())?;
+    Ok(document(&base_url(headers), state.config(), &params))
+}
+
 pub async fn service_provider_config(
     State(state): State<AppState>,
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    discovery::refuse_filter(&params(q)?, state.config())?;
-    Ok(discovery::service_provider_config(
-        &base_url(&headers),
-        state.config(),
-    ))
+    discovery_document(&state, &headers, q, |base, cfg, _| {
+        discovery::service_provider_config(base, cfg)
+    })
 }
 
 pub async fn resource_types(
@@ -279,13 +332,7 @@ pub async fn resource_types(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    let params = params(q)?;
-    discovery::refuse_filter(&params, state.config())?;
-    Ok(discovery::resource_types(
-        &base_url(&headers),
-        state.config(),
-        &params,
-    ))
+    discovery_document(&state, &headers, q, discovery::resource_types)
 }
 
 pub async fn resource_type(
@@ -301,13 +348,7 @@ pub async fn schemas(
     headers: HeaderMap,
     q: Params,
 ) -> Result<Response, ScimError> {
-    let params = params(q)?;
-    discovery::refuse_filter(&params, state.config())?;
-    Ok(discovery::schemas(
-        &base_url(&headers),
-        state.config(),
-        &params,
-    ))
+    discovery_document(&state, &headers, q, discovery::schemas)
 }
 
 pub async fn schema(

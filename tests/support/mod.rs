@@ -1,5 +1,6 @@
-//! Helpers for integration tests: run the real `scimspec` binary, temporary directories,
-//! and a deliberately wrong tiny SCIM target.
+//! Helpers for integration tests: run the real `scimspec` binary and check what it printed,
+//! temporary directories and the JUnit reports written there, the reference server on its
+//! own runtime, and a deliberately wrong tiny SCIM target.
 
 #![allow(dead_code)]
 
@@ -10,6 +11,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use scimspec::server::{self, RunningServer, ServerConfig};
+
+/// A base URL where nothing listens.
+pub const UNREACHABLE: &str = "http://127.0.0.1:9/scim/v2";
 
 pub fn scimspec() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scimspec"));
@@ -42,6 +47,23 @@ impl TempDir {
     pub fn join(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
+
+    /// Writes the file `name` here; its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(name);
+        std::fs::write(&path, contents).expect("write test file");
+        path
+    }
+
+    /// Where [`RunExt::junit_in`] has the report written.
+    pub fn junit_path(&self) -> PathBuf {
+        self.join("junit.xml")
+    }
+
+    /// The JUnit report a run wrote here.
+    pub fn junit(&self) -> String {
+        std::fs::read_to_string(self.junit_path()).expect("JUnit report written")
+    }
 }
 
 impl Drop for TempDir {
@@ -56,6 +78,73 @@ pub fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+/// Running the binary: where its report goes, and how it must end.
+pub trait RunExt {
+    /// Has the JUnit report written to `dir`'s `junit.xml`.
+    fn junit_in(&mut self, dir: &TempDir) -> &mut Self;
+    /// Runs to the end, asserts the exit code and returns everything printed.
+    fn exits(&mut self, code: i32) -> String;
+}
+
+impl RunExt for Command {
+    fn junit_in(&mut self, dir: &TempDir) -> &mut Self {
+        self.arg("--junit").arg(dir.junit_path())
+    }
+
+    fn exits(&mut self, code: i32) -> String {
+        let output = self.output().expect("run scimspec");
+        let all = text(&output);
+        assert_eq!(output.status.code(), Some(code), "{all}");
+        all
+    }
+}
+
+/// The `<testcase>` element of `id` in a JUnit report.
+pub fn testcase<'x>(xml: &'x str, id: &str) -> &'x str {
+    let start = xml
+        .find(&format!("<testcase name=\"{id}\""))
+        .unwrap_or_else(|| panic!("{id} in report"));
+    let end = xml[start..]
+        .find("</testcase>")
+        .map_or(xml.len(), |e| start + e);
+    &xml[start..end]
+}
+
+/// The reference server on a runtime of its own; stopped when dropped.
+pub struct Reference {
+    runtime: tokio::runtime::Runtime,
+    server: Option<RunningServer>,
+}
+
+impl Reference {
+    pub fn start(config: ServerConfig) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = runtime
+            .block_on(server::spawn(config))
+            .expect("reference server starts");
+        Reference {
+            runtime,
+            server: Some(server),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.server.as_ref().map_or("", |s| s.base_url())
+    }
+}
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
+    }
 }
 
 /// Starts a tokio runtime on its own thread and runs `router` on 127.0.0.1; returns the

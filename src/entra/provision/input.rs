@@ -214,6 +214,14 @@ fn user_attributes(
     })
 }
 
+/// The string `value` of `{at}.{key}`.
+fn string_value(value: &Value, at: &str, key: &str) -> Result<String, String> {
+    value
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("{at}.{key} must be a string"))
+}
+
 fn group(at: &str, map: &Map<String, Value>) -> Result<SourceGroup, String> {
     let mut display_name = None;
     let mut object_id = None;
@@ -239,22 +247,8 @@ fn group(at: &str, map: &Map<String, Value>) -> Result<SourceGroup, String> {
                 }
             }
             _ => match canonical(GROUP_ATTRIBUTES, key) {
-                Some("displayName") => {
-                    display_name = Some(
-                        value
-                            .as_str()
-                            .ok_or_else(|| format!("{at}.displayName must be a string"))?
-                            .to_string(),
-                    )
-                }
-                Some("objectId") => {
-                    object_id = Some(
-                        value
-                            .as_str()
-                            .ok_or_else(|| format!("{at}.objectId must be a string"))?
-                            .to_string(),
-                    )
-                }
+                Some("displayName") => display_name = Some(string_value(value, at, "displayName")?),
+                Some("objectId") => object_id = Some(string_value(value, at, "objectId")?),
                 Some(_) => {
                     members = value
                         .as_array()

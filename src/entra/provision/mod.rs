@@ -4,6 +4,7 @@
 //! re-enable, delete; for groups add members, remove one, rename, delete — in the chosen PATCH
 //! dialect. Every step is also a JUnit test case.
 
+pub mod bodies;
 pub mod input;
 pub mod mapping;
 pub mod replay;
