@@ -14,6 +14,16 @@ const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_UNREACHABLE: u8 = 3;
 
+/// Writes to standard output; a closed pipe (`scimspec serve --list-faults | head`) ends the
+/// output quietly instead of panicking.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 fn exit_for(error: &AppError) -> u8 {
     match error {
         AppError::Unreachable(_) => EXIT_UNREACHABLE,
@@ -25,7 +35,7 @@ fn exit_for(error: &AppError) -> u8 {
 fn serve(args: &ServeArgs) -> Result<(), String> {
     if args.list_faults {
         for fault in Fault::all() {
-            println!("{:<40} {}", fault.name(), fault.rule());
+            out(&format!("{:<40} {}\n", fault.name(), fault.rule()));
         }
         return Ok(());
     }
@@ -80,9 +90,9 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
 
 fn entra_exit(result: Result<CommandOutput, EntraError>) -> ExitCode {
     match result {
-        Ok(out) => {
-            print!("{}", out.text);
-            match out.status {
+        Ok(output) => {
+            out(&output.text);
+            match output.status {
                 CommandStatus::Passed => ExitCode::SUCCESS,
                 CommandStatus::Failed => ExitCode::from(EXIT_FAILED),
                 CommandStatus::Unreachable => ExitCode::from(EXIT_UNREACHABLE),
@@ -132,7 +142,7 @@ fn coverage(args: &CoverageArgs) -> ExitCode {
             }
         },
         None => {
-            print!("{doc}");
+            out(&doc);
             ExitCode::SUCCESS
         }
     }
@@ -166,7 +176,7 @@ fn main() -> ExitCode {
         },
         Command::Compare(args) => match compare::compare(&args) {
             Ok(result) => {
-                print!("{}", compare::summary(&result));
+                out(&compare::summary(&result));
                 if result.clean() {
                     ExitCode::SUCCESS
                 } else {
@@ -182,7 +192,7 @@ fn main() -> ExitCode {
             None => {
                 for name in profile::shipped_names() {
                     match profile::load(name) {
-                        Ok(p) => println!("{name:<10} {}", p.file.title),
+                        Ok(p) => out(&format!("{name:<10} {}\n", p.file.title)),
                         Err(e) => eprintln!("error: {e}"),
                     }
                 }
@@ -190,7 +200,7 @@ fn main() -> ExitCode {
             }
             Some(name) => match profile::load(name) {
                 Ok(p) => {
-                    print!("{}", p.describe());
+                    out(&p.describe());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -204,7 +214,7 @@ fn main() -> ExitCode {
         Command::Provision(args) => entra_exit(scimspec::entra::commands::provision(&args)),
         Command::Check(args) => match app::check(&args.paths) {
             Ok(suite) => {
-                println!("{} cases, all valid", suite.cases.len());
+                out(&format!("{} cases, all valid\n", suite.cases.len()));
                 ExitCode::SUCCESS
             }
             Err(e) => {
