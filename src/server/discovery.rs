@@ -182,11 +182,22 @@ fn schema_document(doc: &Value, base: &str, cfg: &ServerConfig) -> Value {
     doc
 }
 
+/// Whether the server (in its profile) offers the resource or extension a schema describes:
+/// `/Schemas` lists only what is really served.
+fn offers_schema(cfg: &ServerConfig, urn: &str) -> bool {
+    match urn {
+        schema::GROUP_URN => cfg.offers(Kind::Group),
+        schema::ENTERPRISE_USER_URN => cfg.offers_enterprise_user(),
+        _ => true,
+    }
+}
+
 /// `GET /Schemas`
 pub fn schemas(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> Response {
     let mut items: Vec<Value> = schema::registry()
         .schemas
         .iter()
+        .filter(|s| offers_schema(cfg, &s.id))
         .map(|s| schema_document(&s.document, base, cfg))
         .collect();
     if cfg.has(Fault::SchemasListsMessages) {
@@ -205,6 +216,7 @@ pub fn schemas(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> R
 pub fn schema_by_id(id: &str, base: &str, cfg: &ServerConfig) -> Result<Response, ScimError> {
     schema::registry()
         .schema(id)
+        .filter(|s| offers_schema(cfg, &s.id))
         .filter(|_| !cfg.has(Fault::DiscoveryByIdUnsupported))
         .map(|s| respond::json(StatusCode::OK, &schema_document(&s.document, base, cfg)))
         .ok_or_else(|| unknown(format!("schema {id} not found"), cfg))
