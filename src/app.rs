@@ -231,15 +231,7 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
     };
     let comparison = baseline.as_ref().map(|b| {
         let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
-        let cmp = baseline::compare(b, &report.results, &ids);
-        for id in &cmp.expected {
-            if let Some(entry) = b.cases.get(id) {
-                report
-                    .known_deviations
-                    .insert(id.clone(), entry.reason.clone());
-            }
-        }
-        cmp
+        baseline::apply(b, &mut report, &ids)
     });
     let suite_props: Vec<(String, String)> = profile
         .iter()

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::load::Case;
+use crate::report::RunReport;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -131,6 +132,20 @@ pub fn compare(
     for id in baseline.cases.keys() {
         if !all_ids.contains(id) {
             cmp.stale.push((id.clone(), "no case has this id".into()));
+        }
+    }
+    cmp
+}
+
+/// Compares a finished run with its baseline and records, in the report, the reason of every
+/// case that ended as its baseline entry says (the reporters show it).
+pub fn apply(baseline: &Baseline, report: &mut RunReport, all_ids: &[String]) -> Comparison {
+    let cmp = compare(baseline, &report.results, all_ids);
+    for id in &cmp.expected {
+        if let Some(entry) = baseline.cases.get(id) {
+            report
+                .known_deviations
+                .insert(id.clone(), entry.reason.clone());
         }
     }
     cmp

@@ -208,14 +208,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
     let unexpected = match &p.baseline {
         Some(b) => {
             let ids: Vec<String> = p.suite.cases.iter().map(|c| c.id.clone()).collect();
-            let cmp = baseline::compare(b, &report.results, &ids);
-            for id in &cmp.expected {
-                if let Some(entry) = b.cases.get(id) {
-                    report
-                        .known_deviations
-                        .insert(id.clone(), entry.reason.clone());
-                }
-            }
+            let cmp = baseline::apply(b, &mut report, &ids);
             let mut out: Vec<String> = cmp
                 .unexpected
                 .iter()
