@@ -253,7 +253,11 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
     )?;
     print!(
         "{}",
-        report::summary::render(&report, Some(&args.junit.display().to_string()))
+        report::summary::render(
+            &report,
+            Some(&args.junit.display().to_string()),
+            args.verbose
+        )
     );
     // Runs that include Entra cases end with the Entra ID readiness verdict.
     if let Some(verdict) = crate::entra::verdict::Verdict::from_results(&report.results) {

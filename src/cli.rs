@@ -172,6 +172,9 @@ pub struct RunArgs {
     /// No colours in the console output.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_color: bool,
+    /// Also print the redacted HTTP transcript of every warned case (failures always show theirs).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,7 +7,7 @@ use super::RunReport;
 use crate::baseline::Comparison;
 use crate::run::Outcome;
 
-pub fn render(report: &RunReport, junit_path: Option<&str>) -> String {
+pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> String {
     let mut out = String::new();
     let warned: Vec<_> = report
         .results
@@ -23,6 +23,11 @@ pub fn render(report: &RunReport, junit_path: Option<&str>) -> String {
                 case.id,
                 r.message.as_deref().unwrap_or("")
             );
+            if verbose && !r.transcript.is_empty() {
+                for line in r.transcript.lines() {
+                    let _ = writeln!(out, "        {line}");
+                }
+            }
         }
     }
     let errored: Vec<_> = report
