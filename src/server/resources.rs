@@ -203,6 +203,23 @@ pub fn etag_matches(header: &str, version: &str) -> bool {
         .any(|t| t.trim() == "*" || opaque(t) == mine)
 }
 
+/// The stored resource a write targets, after its `If-Match` precondition (RFC 7644 §3.14).
+fn existing(
+    store: &Store,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    if_match: Option<&str>,
+) -> Result<Arc<Record>, ScimError> {
+    let old = store
+        .table(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
+    check_if_match(&old, if_match, ctx.cfg)?;
+    Ok(old)
+}
+
 fn check_if_match(
     record: &Record,
     if_match: Option<&str>,
@@ -360,12 +377,7 @@ pub fn modify(
     if_match: Option<&str>,
 ) -> Result<Arc<Record>, ScimError> {
     let mut store = state.write();
-    let old = store
-        .table(kind)
-        .get(id)
-        .cloned()
-        .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
-    check_if_match(&old, if_match, ctx.cfg)?;
+    let old = existing(&store, ctx, kind, id, if_match)?;
     match patch::apply(kind, attributes_of(&old.resource), body, ctx.cfg) {
         Ok(mut attrs) => {
             check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
@@ -496,12 +508,7 @@ pub fn delete(
     if_match: Option<&str>,
 ) -> Result<Arc<Record>, ScimError> {
     let mut store = state.write();
-    let old = store
-        .table(kind)
-        .get(id)
-        .cloned()
-        .ok_or_else(|| not_found(kind, id, ctx.cfg))?;
-    check_if_match(&old, if_match, ctx.cfg)?;
+    let old = existing(&store, ctx, kind, id, if_match)?;
     if ctx.cfg.has(Fault::DeletedStillFound) {
         return Ok(old);
     }
