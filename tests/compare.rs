@@ -13,7 +13,7 @@ use axum::routing::post;
 use axum::Router;
 use base64::Engine as _;
 
-use support::{scimspec, serve_router, text, TempDir};
+use support::{scimspec, serve_router, RunExt, TempDir};
 
 const CLIENT_ID: &str = "compare-client";
 const CLIENT_SECRET: &str = "client-secret-9f8e7d6c";
@@ -90,14 +90,11 @@ out = "out"
         url = protected.base_url()
     );
     std::fs::write(dir.join("scimspec.toml"), config).expect("config");
-    let out = scimspec()
+    let all = scimspec()
         .args(["compare", "--config"])
         .arg(dir.join("scimspec.toml"))
         .env("COMPARE_SECRET", CLIENT_SECRET)
-        .output()
-        .expect("run scimspec compare");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .exits(0);
     assert!(calls.load(Ordering::SeqCst) >= 1, "a token was fetched");
     assert!(
         calls.load(Ordering::SeqCst) <= 2,
@@ -175,28 +172,22 @@ fn run_takes_one_target_of_the_config_and_flags_override_it() {
     let dir = TempDir::new("config-run");
     let config = "[targets.xm]\nprofile = \"xmatters\"\njunit = \"from-config.xml\"\n\n[targets.sm]\nprofile = \"samanage\"\n";
     std::fs::write(dir.join("c.toml"), config).expect("config");
-    let out = scimspec()
+    let all = scimspec()
         .args(["run", "--config"])
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("run");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+        .exits(2);
     assert!(all.contains("several targets (xm, sm)"), "{all}");
 
-    let out = scimspec()
+    scimspec()
         .args(["run", "profile-round-trip", "--target", "xm", "--config"])
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("run");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .exits(0);
     let xml = std::fs::read_to_string(dir.join("from-config.xml")).expect("junit path from config");
     assert!(xml.contains("<property name=\"config.target\" value=\"xm\"/>"));
     assert!(xml.contains("<property name=\"profile\" value=\"xmatters\"/>"));
 
     // A flag wins over the file.
-    let out = scimspec()
+    scimspec()
         .args([
             "run",
             "profile-round-trip",
@@ -209,19 +200,14 @@ fn run_takes_one_target_of_the_config_and_flags_override_it() {
         .arg(dir.join("flag.xml"))
         .arg("--config")
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        .exits(0);
     let xml = std::fs::read_to_string(dir.join("flag.xml")).expect("junit path from flag");
     assert!(xml.contains("<property name=\"profile\" value=\"samanage\"/>"));
 
-    let out = scimspec()
+    let all = scimspec()
         .args(["run", "--target", "nope", "--config"])
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("run");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+        .exits(2);
     assert!(all.contains("neither a URL nor a target"), "{all}");
 }
 
@@ -233,13 +219,10 @@ fn a_broken_config_names_the_file_and_line() {
         "[targets.a]\nurl = \"http://x\"\ntokn = \"t\"\n",
     )
     .expect("config");
-    let out = scimspec()
+    let all = scimspec()
         .args(["compare", "--config"])
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("compare");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+        .exits(2);
     assert!(all.contains("c.toml:3:") && all.contains("tokn"), "{all}");
 
     std::fs::write(
@@ -247,12 +230,9 @@ fn a_broken_config_names_the_file_and_line() {
         "[targets.a]\ntoken = \"${SCIMSPEC_UNSET_VAR_X}\"\n",
     )
     .expect("config");
-    let out = scimspec()
+    let all = scimspec()
         .args(["compare", "--config"])
         .arg(dir.join("c.toml"))
-        .output()
-        .expect("compare");
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+        .exits(2);
     assert!(all.contains("SCIMSPEC_UNSET_VAR_X is not set"), "{all}");
 }
