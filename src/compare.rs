@@ -4,29 +4,44 @@
 //! profile → run → report), concurrently; the reporters only read the finished runs.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::app::{self, AppError};
+use thiserror::Error;
+
 use crate::baseline::{self, Baseline};
-use crate::cli::CompareArgs;
-use crate::config::{Config, ConfigError, TargetConfig, DEFAULT_JOBS, DEFAULT_TIMEOUT};
-use crate::http::{ClientOptions, HttpClient, Redactor};
-use crate::load::{self, Suite};
-use crate::plan::{self, Discovery, Selection};
-use crate::profile::Profile;
+use crate::http::Redactor;
+use crate::load::Suite;
+use crate::plan::{Discovery, NameFilter, Selection};
 use crate::report::compare::{html, markdown, Matrix, TargetResult};
 use crate::report::{junit, RunReport};
-use crate::run::{self, Outcome, RunContext};
-use crate::server;
+use crate::run::{self, Outcome};
+use crate::target::{Discover, Target, TargetOptions};
 
-/// One target, ready to run.
-struct Prepared {
-    name: String,
-    config: TargetConfig,
-    profile: Option<Arc<Profile>>,
-    suite: Suite,
-    baseline: Option<Baseline>,
+#[derive(Debug, Error)]
+pub enum CompareError {
+    #[error("a target's run ended abnormally")]
+    Abnormal,
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Junit(#[from] junit::JunitError),
+}
+
+/// One target of the comparison, ready to run.
+#[derive(Debug, Clone)]
+pub struct ComparedTarget {
+    pub name: String,
+    pub target: TargetOptions,
+    pub suite: Suite,
+    pub selection: Selection,
+    pub names: NameFilter,
+    pub jobs: usize,
+    pub baseline: Option<Baseline>,
 }
 
 /// One target's finished run.
@@ -61,153 +76,59 @@ impl CompareResult {
     }
 }
 
-fn keep_by_name(args: &CompareArgs, id: &str) -> bool {
-    let selected = match &args.select.filter {
-        None => true,
-        Some(f) if args.select.exact => id == f,
-        Some(f) => id.contains(f.as_str()),
-    };
-    selected && !args.select.skip.iter().any(|s| id.contains(s.as_str()))
-}
-
-fn prepare(config: &Config, name: &str) -> Result<Prepared, AppError> {
-    let tc = config.target(name)?;
-    let profile = app::load_profile(tc.profile.as_deref())?;
-    let suite = match &tc.suites {
-        Some(paths) if !paths.is_empty() => load::load_paths(paths)?,
-        _ => load::load_embedded()?,
-    };
-    let baseline = tc.baseline.as_deref().map(Baseline::load).transpose()?;
-    Ok(Prepared {
-        name: name.to_string(),
-        config: tc,
-        profile,
-        suite,
-        baseline,
-    })
-}
-
-/// Runs one target; never fails: a target that cannot be run is reported as such.
-async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
-    let started = Instant::now();
-    let tc = &p.config;
-    let mut credentials = tc.credentials();
-    let mut embedded = None;
-    let url = match tc.url_with_domain() {
-        Ok(Some(url)) => Ok(url.trim_end_matches('/').to_string()),
-        Ok(None) => {
-            let (config, creds) = app::embedded_server_config(p.profile.clone());
-            match server::spawn(config).await {
-                Ok(running) => {
-                    let url = running.base_url().to_string();
-                    embedded = Some(running);
-                    credentials = creds;
-                    Ok(url)
-                }
-                Err(e) => Err(format!("cannot start the embedded reference server: {e}")),
-            }
-        }
-        Err(e) => Err(e.to_string()),
-    };
-    let auth = credentials.describe();
-    let profile_name = p.profile.as_ref().map(|p| p.name().to_string());
-    let empty = |target: String, problem: String| TargetRun {
-        name: p.name.clone(),
-        profile: profile_name.clone(),
-        auth: auth.clone(),
+/// A run that could not happen: no results, the reason in `problem`.
+fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: String) -> TargetRun {
+    TargetRun {
+        name: c.name.clone(),
+        profile: c.target.profile.clone(),
+        auth: c.target.credentials.describe(),
         report: RunReport {
             target,
             run_id: String::new(),
             discovery: Discovery::default(),
             results: Vec::new(),
-            duration: started.elapsed(),
+            duration: Default::default(),
             known_deviations: Default::default(),
         },
-        problem: Some(problem),
+        problem: Some(redactor.redact(&problem)),
         unexpected: Vec::new(),
-        redactor: Redactor::new(),
-    };
-    let url = match url {
-        Ok(u) => u,
-        Err(e) => return empty(tc.url.clone().unwrap_or_default(), e),
-    };
-    let client = HttpClient::new(ClientOptions {
-        credentials,
-        timeout: Duration::from_secs(tc.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1)),
-        insecure: tc.insecure.unwrap_or(false),
-        ca_cert: tc.ca_cert.clone(),
-        extra_headers: tc
-            .headers
-            .iter()
-            .map(|h| (h.0.clone(), h.1.clone()))
-            .collect(),
-        ..ClientOptions::new(url.clone())
-    });
-    let client = match client {
-        Ok(c) => c,
-        Err(e) => return empty(url, e.to_string()),
-    };
-    let redactor = client.redactor().clone();
-    let mut discovery = match plan::discover(&client).await {
-        Ok(d) => d,
+        redactor,
+    }
+}
+
+/// Runs one target; never fails: a target that cannot be run is reported as such.
+async fn run_target(c: ComparedTarget) -> TargetRun {
+    let started = Instant::now();
+    let target = match Target::connect(&c.target, Discover::Yes).await {
+        Ok(t) => t,
         Err(e) => {
-            if let Some(s) = embedded {
-                s.stop().await;
+            let redactor = Redactor::new();
+            for secret in c.target.credentials.secrets() {
+                redactor.learn(secret);
             }
-            let mut run = empty(url, redactor.redact(&e.to_string()));
-            run.redactor = redactor;
-            return run;
+            let url = c.target.url.clone().unwrap_or_default();
+            return not_run(&c, url, redactor, e.to_string());
         }
     };
-    if let Some(profile) = &p.profile {
-        profile.restrict(&mut discovery.capabilities);
-    }
-    let selection = Selection {
-        tags: if args.select.tags.is_empty() {
-            tc.tags.clone().unwrap_or_default()
-        } else {
-            args.select.tags.clone()
-        },
-        sections: if args.select.sections.is_empty() {
-            tc.sections.clone().unwrap_or_default()
-        } else {
-            args.select.sections.clone()
-        },
-    };
-    let mut planned = plan::plan_for_profile(
-        &p.suite,
-        &selection,
-        &discovery.capabilities,
-        p.profile.as_deref(),
-    );
-    let skips = tc.skip.clone().unwrap_or_default();
-    planned.cases.retain(|c| {
-        keep_by_name(&args, &c.case.id) && !skips.iter().any(|s| c.case.id.contains(s.as_str()))
-    });
-    let ctx = Arc::new(RunContext::new(client).with_profile(p.profile.clone()));
+    let redactor = target.redactor().clone();
+    let auth = target.credentials().describe();
+    let profile = target.profile().map(|p| p.name().to_string());
+    let mut planned = target.plan(&c.suite, &c.selection);
+    planned.cases.retain(|p| c.names.keeps(&p.case.id));
+    let ctx = target.context();
     let run_id = ctx.run_id.clone();
-    let jobs = tc.jobs.unwrap_or(DEFAULT_JOBS);
-    let results = run::run_plan(&planned, ctx, jobs).await;
-    if let Some(s) = embedded {
-        s.stop().await;
-    }
+    let results = run::run_plan(&planned, ctx, c.jobs).await;
     let results: Vec<_> = planned
         .cases
         .iter()
-        .map(|c| c.case.clone())
+        .map(|p| p.case.clone())
         .zip(results)
         .collect();
-    let mut report = RunReport {
-        target: url,
-        run_id,
-        discovery,
-        results,
-        duration: started.elapsed(),
-        known_deviations: Default::default(),
-    };
-    let unexpected = match &p.baseline {
+    let mut report = target.report(run_id, results, started.elapsed());
+    target.stop().await;
+    let unexpected = match &c.baseline {
         Some(b) => {
-            let ids: Vec<String> = p.suite.cases.iter().map(|c| c.id.clone()).collect();
+            let ids: Vec<String> = c.suite.cases.iter().map(|c| c.id.clone()).collect();
             let cmp = baseline::apply(b, &mut report, &ids);
             let mut out: Vec<String> = cmp
                 .unexpected
@@ -232,8 +153,8 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         .target_unreachable()
         .then(|| format!("{} could not be reached", report.target));
     TargetRun {
-        name: p.name,
-        profile: profile_name,
+        name: c.name,
+        profile,
         auth,
         report,
         problem,
@@ -242,69 +163,36 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
     }
 }
 
-/// The targets to compare: `--only` ones (in the file's order) or all.
-fn chosen(config: &Config, only: &[String]) -> Result<Vec<String>, AppError> {
-    for name in only {
-        if !config.names().contains(&name.as_str()) {
-            return Err(ConfigError::Usage(format!(
-                "{} has no target '{name}' (it has: {})",
-                config.path,
-                config.names().join(", ")
-            ))
-            .into());
-        }
-    }
-    let names: Vec<String> = config
-        .names()
-        .into_iter()
-        .filter(|n| only.is_empty() || only.iter().any(|o| o == n))
-        .map(str::to_string)
-        .collect();
-    if names.is_empty() {
-        return Err(AppError::Usage(format!(
-            "{} defines no target: add [targets.NAME] tables",
-            config.path
-        )));
-    }
-    Ok(names)
-}
-
 /// Writes a report file, creating its directory.
-fn write(path: &Path, text: &[u8]) -> Result<(), AppError> {
-    let err = |e: std::io::Error| AppError::Usage(format!("cannot write {}: {e}", path.display()));
+fn write(path: &Path, text: &[u8]) -> Result<(), CompareError> {
+    let err = |source: std::io::Error| CompareError::Write {
+        path: path.display().to_string(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
     std::fs::write(path, text).map_err(err)
 }
 
-/// `scimspec compare`.
-pub fn compare(args: &CompareArgs) -> Result<CompareResult, AppError> {
-    let config = Config::load(&args.config)?;
-    let names = chosen(&config, &args.only)?;
-    let prepared = names
-        .iter()
-        .map(|n| prepare(&config, n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let out_dir = args
-        .out
-        .clone()
-        .or_else(|| config.file.compare.out.as_ref().map(|o| config.resolve(o)))
-        .unwrap_or_else(|| PathBuf::from("reports"));
-
+/// Runs every target at once and writes `compare.md`, `compare.html` and `compare-junit.xml`
+/// into `out_dir`.
+pub fn compare(
+    targets: Vec<ComparedTarget>,
+    out_dir: &Path,
+) -> Result<CompareResult, CompareError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(AppError::Runtime)?;
-    eprintln!("Comparing {} targets: {}", names.len(), names.join(", "));
+        .map_err(CompareError::Runtime)?;
+    let count = targets.len();
     let runs: Vec<TargetRun> = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
-        for (i, p) in prepared.into_iter().enumerate() {
-            let args = args.clone();
-            set.spawn(async move { (i, run_target(p, args).await) });
+        for (i, c) in targets.into_iter().enumerate() {
+            set.spawn(async move { (i, run_target(c).await) });
         }
-        let mut runs: Vec<Option<TargetRun>> = (0..names.len()).map(|_| None).collect();
+        let mut runs: Vec<Option<TargetRun>> = (0..count).map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
             if let Ok((i, run)) = joined {
                 runs[i] = Some(run);
@@ -312,8 +200,8 @@ pub fn compare(args: &CompareArgs) -> Result<CompareResult, AppError> {
         }
         runs.into_iter().flatten().collect()
     });
-    if runs.len() != names.len() {
-        return Err(AppError::Usage("a target's run ended abnormally".into()));
+    if runs.len() != count {
+        return Err(CompareError::Abnormal);
     }
 
     let redactor = Redactor::new();

@@ -13,14 +13,15 @@
 //! "filter", with the usual `--exact`, `--skip`, `--list` and `--test-threads` flags.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use libtest_mimic::Arguments;
 
-use crate::http::{ClientOptions, Credentials, HttpClient};
+use crate::exit::Exit;
+use crate::http::Credentials;
 use crate::load;
-use crate::plan::{self, Selection};
-use crate::run::{self, ExecuteOptions, Outcome, RunContext};
+use crate::plan::{NameFilter, Selection};
+use crate::run::{self, ExecuteOptions, Outcome};
+use crate::target::{self, Discover, Target, TargetOptions};
 
 /// Runs the embedded suite against `base_url` with the process's libtest-style arguments.
 pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
@@ -29,9 +30,26 @@ pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     };
+    let options = ExecuteOptions {
+        names: NameFilter {
+            filter: args.filter.clone(),
+            exact: args.exact,
+            skip: args.skip.clone(),
+        },
+        jobs: args.test_threads.unwrap_or(8),
+        quiet: args.quiet,
+        no_color: false,
+    };
+    if args.list {
+        run::list(
+            &target::plan_offline(&suite, &Selection::default(), None),
+            &options,
+        );
+        return Exit::Passed.into();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -39,49 +57,34 @@ pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     };
-    let client = match HttpClient::new(ClientOptions {
-        credentials,
-        ..ClientOptions::new(base_url)
-    }) {
-        Ok(c) => c,
+    let target = match runtime.block_on(Target::connect(
+        &TargetOptions::url(base_url, credentials),
+        Discover::Yes,
+    )) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return if e.is_unreachable() {
+                Exit::Unreachable
+            } else {
+                Exit::Usage
+            }
+            .into();
         }
     };
-    let discovery = match runtime.block_on(plan::discover(&client)) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(3);
-        }
-    };
-    let plan = plan::plan(&suite, &Selection::default(), &discovery.capabilities);
-    let options = ExecuteOptions {
-        filter: args.filter.clone(),
-        exact: args.exact,
-        skip: args.skip.clone(),
-        list: args.list,
-        jobs: args.test_threads.unwrap_or(8),
-        quiet: args.quiet,
-        no_color: false,
-    };
-    let execution = run::execute(
-        &plan,
-        Arc::new(RunContext::new(client)),
-        runtime.handle().clone(),
-        &options,
-    );
+    let plan = target.plan(&suite, &Selection::default());
+    let execution = run::execute(&plan, target.context(), runtime.handle().clone(), &options);
+    runtime.block_on(target.stop());
     let failed = execution
         .results
         .iter()
         .any(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Error));
     if failed {
-        ExitCode::from(101)
+        Exit::HarnessFailed.into()
     } else {
-        ExitCode::SUCCESS
+        Exit::Passed.into()
     }
 }

@@ -1,19 +1,27 @@
 //! scimspec — a SCIM 2.0 (RFC 7643 / RFC 7644) and Microsoft Entra ID conformance test suite.
 //!
-//! The pipeline runs in one direction:
-//! case files → [`load`] (validated model) → [`plan`] (selection, capabilities, skips)
-//! → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup) → [`report`].
-//! [`http`] is the client side of the wire; [`server`] is the embedded reference SCIM
-//! service provider; [`scim`] holds the SCIM grammar (filters, paths, schema rules) shared
-//! by the server and the runner; [`app`] wires the stages for the command line; [`entra`]
-//! holds Microsoft Entra ID's Test Connection, provisioning replay and readiness verdict.
+//! Imports flow one way, from the command line down:
+//!
+//! - [`cli`] — the command layer, the only code that knows clap: flags, environment and
+//!   [`config`] file merged into plain options; exit codes from [`exit`].
+//! - features: [`compare`] (several targets at once), [`entra`] (Test Connection, provisioning
+//!   replay, readiness verdict), [`harness`] (the suite as a vendor's `cargo test`).
+//! - [`target`] — one target, connected: embedded server or URL, credentials, client,
+//!   discovery, profile applied once.
+//! - the stages: [`load`] (case files → validated model) → [`plan`] (discovery, selection,
+//!   profile fit, skips) → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup)
+//!   → [`report`] (console, JUnit, comparison matrix); [`baseline`] gives known deviations.
+//! - below them: [`profile`] (target profiles), [`template`], [`http`] (the client side of the
+//!   wire), [`scim`] (the SCIM grammar shared by the server and the runner).
+//! - apart: [`server`], the embedded reference SCIM service provider, which depends on
+//!   [`scim`] and [`profile`] only.
 
-pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod entra;
+pub mod exit;
 pub mod harness;
 pub mod http;
 pub mod load;
@@ -23,4 +31,5 @@ pub mod report;
 pub mod run;
 pub mod scim;
 pub mod server;
+pub mod target;
 pub mod template;

@@ -1,30 +1,26 @@
 //! Microsoft Entra ID compatibility: the readiness verdict over a run's `entra` cases
 //! ([`verdict`]), Entra's Test Connection ([`probe`]), and a replay of Entra's provisioning
-//! of users and groups from a local file ([`provision`]). [`commands`] wires the last two
-//! for the command line. The Entra cases themselves are data, under `suites/entra/`.
+//! of users and groups from a local file ([`provision`]). The command layer connects the
+//! target and prints what these return. The Entra cases themselves are data, under
+//! `suites/entra/`.
 
-pub mod commands;
 pub mod probe;
 pub mod provision;
 pub mod verdict;
 
 use thiserror::Error;
 
-use crate::app::AppError;
 use crate::http::HttpError;
-use crate::report::junit::JunitError;
 
 /// Entra's two PATCH dialects (ENTRA.md §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {
     /// What Entra sends unless told otherwise: capitalised ops, string booleans, member
     /// removal by value list.
     #[default]
-    #[value(name = "default")]
     Default,
     /// With `?aadOptscim062020` on the Tenant URL: lower-case ops, booleans, path-less
     /// replace with attribute-path keys, member removal by value filter.
-    #[value(name = "aadOptscim062020", alias = "aadoptscim062020")]
     AadOptscim062020,
 }
 
@@ -47,16 +43,12 @@ impl Dialect {
 
 #[derive(Debug, Error)]
 pub enum EntraError {
-    #[error(transparent)]
-    App(#[from] AppError),
     #[error("{path}: {detail}")]
     Input { path: String, detail: String },
     #[error("target unreachable: {0}")]
     Unreachable(String),
     #[error(transparent)]
     Http(HttpError),
-    #[error(transparent)]
-    Junit(#[from] JunitError),
 }
 
 impl EntraError {
@@ -65,8 +57,6 @@ impl EntraError {
         match self {
             EntraError::Unreachable(_) => true,
             EntraError::Http(e) => e.is_unreachable(),
-            EntraError::App(AppError::Unreachable(_)) => true,
-            EntraError::App(AppError::Http(e)) => e.is_unreachable(),
             _ => false,
         }
     }

@@ -3,9 +3,11 @@
 
 mod capabilities;
 mod discovery;
+mod names;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
+pub use names::NameFilter;
 
 use crate::load::{Case, Suite};
 use crate::profile::{usage, Profile};
@@ -66,6 +68,12 @@ fn section_matches(spec: &str, prefix: &str) -> bool {
         || spec_section
             .strip_prefix(&want_section)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Applies a profile's exclusions (groups, the Enterprise User extension) to what discovery
+/// found.
+pub fn restrict_capabilities(profile: &Profile, capabilities: &mut Capabilities) {
+    profile.restrict(capabilities);
 }
 
 pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -> Plan {

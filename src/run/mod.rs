@@ -13,4 +13,4 @@ mod trials;
 pub use case::run_case;
 pub use context::RunContext;
 pub use outcome::{CaseResult, Outcome};
-pub use trials::{execute, run_plan, ExecuteOptions, Execution};
+pub use trials::{execute, list, run_plan, ExecuteOptions, Execution};

@@ -9,24 +9,46 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use super::case::run_case;
 use super::context::RunContext;
 use super::outcome::{CaseResult, Outcome};
-use crate::plan::Plan;
+use crate::plan::{NameFilter, Plan};
 
 #[derive(Debug, Clone, Default)]
 pub struct ExecuteOptions {
-    pub filter: Option<String>,
-    pub exact: bool,
-    pub skip: Vec<String>,
-    pub list: bool,
+    /// Selection by case id (applied by the trial harness, which counts what it filters out).
+    pub names: NameFilter,
     pub jobs: usize,
     pub quiet: bool,
     pub no_color: bool,
+}
+
+impl ExecuteOptions {
+    fn arguments(&self, list: bool) -> Arguments {
+        Arguments {
+            filter: self.names.filter.clone(),
+            exact: self.names.exact,
+            skip: self.names.skip.clone(),
+            list,
+            test_threads: Some(self.jobs.max(1)),
+            quiet: self.quiet,
+            color: self.no_color.then_some(libtest_mimic::ColorSetting::Never),
+            ..Arguments::default()
+        }
+    }
 }
 
 /// The results of a run, in plan order (cases deselected by name filters are absent).
 #[derive(Debug, Default)]
 pub struct Execution {
     pub results: Vec<(usize, CaseResult)>,
-    pub listed_only: bool,
+}
+
+/// Prints the selected cases as `cargo test -- --list` does, sending nothing.
+pub fn list(plan: &Plan, options: &ExecuteOptions) {
+    let trials: Vec<Trial> = plan
+        .cases
+        .iter()
+        .map(|p| Trial::test(p.case.id.clone(), || Ok(())).with_kind(p.case.level.as_str()))
+        .collect();
+    let _conclusion = libtest_mimic::run(&options.arguments(true), trials);
 }
 
 fn failure_text(result: &CaseResult) -> String {
@@ -83,19 +105,7 @@ pub fn execute(
         })
         .collect();
 
-    let args = Arguments {
-        filter: options.filter.clone(),
-        exact: options.exact,
-        skip: options.skip.clone(),
-        list: options.list,
-        test_threads: Some(options.jobs.max(1)),
-        quiet: options.quiet,
-        color: options
-            .no_color
-            .then_some(libtest_mimic::ColorSetting::Never),
-        ..Arguments::default()
-    };
-    let _conclusion = libtest_mimic::run(&args, trials);
+    let _conclusion = libtest_mimic::run(&options.arguments(false), trials);
     let results = match Arc::try_unwrap(slots) {
         Ok(mutex) => mutex.into_inner().unwrap_or_default(),
         Err(shared) => shared.lock().map(|s| s.clone()).unwrap_or_default(),
@@ -106,7 +116,6 @@ pub fn execute(
             .enumerate()
             .filter_map(|(i, r)| r.map(|r| (i, r)))
             .collect(),
-        listed_only: options.list,
     }
 }
 

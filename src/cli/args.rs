@@ -1,9 +1,11 @@
-//! Command-line options. Every option of `run` can also come from a `SCIMSPEC_*`
-//! environment variable, so CI needs no flags.
+//! The command line as clap reads it. Every option of `run` can also come from a
+//! `SCIMSPEC_*` environment variable, so CI needs no flags. Options that a config file may
+//! also give have no clap default: a flag is either given or not, and the defaults are applied
+//! once, after merging (see `options.rs`).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::entra::Dialect;
 
@@ -100,14 +102,15 @@ pub struct TargetArgs {
     /// Trust this PEM CA certificate in addition to the system roots.
     #[arg(long, env = "SCIMSPEC_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
-    /// Per-request timeout in seconds.
-    #[arg(
-        long,
-        env = "SCIMSPEC_TIMEOUT",
-        default_value_t = 30,
-        value_name = "SECONDS"
-    )]
-    pub timeout: u64,
+    /// Per-request timeout in seconds [default: 30].
+    #[arg(long, env = "SCIMSPEC_TIMEOUT", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Config file (TOML) describing targets; flags and SCIMSPEC_* variables override it.
+    #[arg(long, env = "SCIMSPEC_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Target profile: a shipped name (xmatters, alexishr, samanage, okta) or a .toml file.
+    #[arg(long, env = "SCIMSPEC_PROFILE", value_name = "NAME|PATH")]
+    pub profile: Option<String>,
 }
 
 /// Which cases run: by tag, spec section and id (shared by `run` and `compare`).
@@ -146,26 +149,15 @@ pub struct RunArgs {
     /// List the selected cases without running them.
     #[arg(long)]
     pub list: bool,
-    /// Cases run at once.
-    #[arg(long, short = 'j', env = "SCIMSPEC_JOBS", default_value_t = 8)]
-    pub jobs: usize,
-    /// Where the JUnit XML report goes.
-    #[arg(
-        long,
-        env = "SCIMSPEC_JUNIT",
-        default_value = "reports/junit.xml",
-        value_name = "PATH"
-    )]
-    pub junit: PathBuf,
+    /// Cases run at once [default: 8].
+    #[arg(long, short = 'j', env = "SCIMSPEC_JOBS")]
+    pub jobs: Option<usize>,
+    /// Where the JUnit XML report goes [default: reports/junit.xml].
+    #[arg(long, env = "SCIMSPEC_JUNIT", value_name = "PATH")]
+    pub junit: Option<PathBuf>,
     /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
     #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
     pub baseline: Option<PathBuf>,
-    /// Config file (TOML) describing targets; flags and SCIMSPEC_* variables override it.
-    #[arg(long, env = "SCIMSPEC_CONFIG", value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Target profile: a shipped name (xmatters, alexishr, samanage, okta) or a .toml file.
-    #[arg(long, env = "SCIMSPEC_PROFILE", value_name = "NAME|PATH")]
-    pub profile: Option<String>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -276,8 +268,8 @@ pub struct ProvisionArgs {
     )]
     pub matching: Vec<String>,
     /// The PATCH dialect of the lifecycle (on-demand steps always use the default one).
-    #[arg(long, value_enum, default_value_t = Dialect::Default)]
-    pub dialect: Dialect,
+    #[arg(long, value_enum, default_value_t = DialectArg::Default)]
+    pub dialect: DialectArg,
     /// Run only the on-demand steps and leave what they provision in the target.
     #[arg(long)]
     pub on_demand_only: bool,
@@ -292,4 +284,26 @@ pub struct ProvisionArgs {
     /// Show each step's redacted HTTP exchanges.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+/// Entra's two PATCH dialects, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// What Entra sends unless told otherwise: capitalised ops, string booleans, member
+    /// removal by value list.
+    #[value(name = "default")]
+    Default,
+    /// With `?aadOptscim062020` on the Tenant URL: lower-case ops, booleans, path-less
+    /// replace with attribute-path keys, member removal by value filter.
+    #[value(name = "aadOptscim062020", alias = "aadoptscim062020")]
+    AadOptscim062020,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Default => Dialect::Default,
+            DialectArg::AadOptscim062020 => Dialect::AadOptscim062020,
+        }
+    }
 }

@@ -1,0 +1,143 @@
+//! `scimspec run`: connect the target, plan, run the cases as trials on the console, write the
+//! JUnit report, print the summary (with the Entra verdict and the baseline comparison when
+//! they apply) and say how the run ended.
+
+use std::time::Instant;
+
+use super::args::RunArgs;
+use super::options::{self, RunSettings};
+use super::suite::load_suite;
+use super::{runtime, CommandError, Outcome};
+use crate::baseline::{self, Baseline};
+use crate::entra::verdict::Verdict;
+use crate::exit::Exit;
+use crate::report::{self, junit, RunReport};
+use crate::run::{self, ExecuteOptions, Outcome as CaseOutcome};
+use crate::target::{self, Discover, Target};
+
+pub fn run(args: &RunArgs) -> Outcome {
+    let layer = options::run_layer(
+        &args.select,
+        args.jobs,
+        args.junit.as_deref(),
+        args.baseline.as_deref(),
+        &args.suites,
+    );
+    let (target_options, settings) = options::resolve(&args.target, Some(layer))?;
+    let suite = load_suite(&settings.suites)?;
+    let execute = ExecuteOptions {
+        names: options::names(&args.select, &settings),
+        jobs: settings.jobs,
+        quiet: args.quiet,
+        no_color: args.no_color,
+    };
+    if args.list {
+        let profile = target::load_profile(target_options.profile.as_deref())?;
+        let plan = target::plan_offline(&suite, &settings.selection, profile.as_deref());
+        run::list(&plan, &execute);
+        return Ok(Exit::Passed);
+    }
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    let runtime = runtime()?;
+    let started = Instant::now();
+    let target = runtime.block_on(Target::connect(&target_options, Discover::Yes))?;
+    if target.is_embedded() {
+        eprintln!(
+            "No --target given: running against the embedded reference server at {}",
+            target.base_url()
+        );
+    }
+    let plan = target.plan(&suite, &settings.selection);
+    let ctx = target.context();
+    let run_id = ctx.run_id.clone();
+    let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute);
+    let results = execution
+        .results
+        .into_iter()
+        .map(|(i, r)| (plan.cases[i].case.clone(), r))
+        .collect();
+    let mut report = target.report(run_id, results, started.elapsed());
+    let properties = suite_properties(&target);
+    runtime.block_on(target.stop());
+
+    let comparison = baseline.as_ref().map(|b| {
+        let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
+        baseline::apply(b, &mut report, &ids)
+    });
+    write_junit(&report, &properties, &settings)?;
+    print!(
+        "{}",
+        report::summary::render(
+            &report,
+            Some(&settings.junit.display().to_string()),
+            args.verbose
+        )
+    );
+    // Runs that include Entra cases end with the Entra ID readiness verdict.
+    if let Some(verdict) = Verdict::from_results(&report.results) {
+        print!("{}", verdict.render());
+    }
+    if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &settings.baseline) {
+        print!(
+            "{}",
+            report::summary::render_baseline(cmp, &b.target, &path.display().to_string())
+        );
+    }
+    let ran = report
+        .results
+        .iter()
+        .filter(|(_, r)| r.outcome != CaseOutcome::Skip)
+        .count();
+    Ok(if report.target_unreachable() {
+        eprintln!("error: the target could not be reached by any case");
+        Exit::Unreachable
+    } else if ran == 0 {
+        eprintln!("error: no case ran (check the filter, --tag and --section)");
+        Exit::Usage
+    } else if let Some(cmp) = &comparison {
+        if cmp.is_clean() {
+            Exit::Passed
+        } else {
+            Exit::Failed
+        }
+    } else if report.count(CaseOutcome::Fail) + report.count(CaseOutcome::Error) > 0 {
+        Exit::Failed
+    } else {
+        Exit::Passed
+    })
+}
+
+/// The JUnit suite's own properties: the profile and the config file's target name.
+fn suite_properties(target: &Target) -> Vec<(String, String)> {
+    target
+        .profile()
+        .map(|p| ("profile".to_string(), p.name().to_string()))
+        .into_iter()
+        .chain(
+            target
+                .name
+                .iter()
+                .map(|n| ("config.target".to_string(), n.clone())),
+        )
+        .collect()
+}
+
+fn write_junit(
+    report: &RunReport,
+    properties: &[(String, String)],
+    settings: &RunSettings,
+) -> Result<(), CommandError> {
+    junit::write_suites(
+        &[junit::SuiteInput {
+            name: "scimspec",
+            report,
+            properties,
+        }],
+        &settings.junit,
+    )?;
+    Ok(())
+}

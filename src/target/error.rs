@@ -1,0 +1,32 @@
+//! Why a target could not be connected.
+
+use thiserror::Error;
+
+use crate::http::HttpError;
+use crate::profile::ProfileError;
+
+#[derive(Debug, Error)]
+pub enum TargetError {
+    /// The target is given wrongly (not an http(s) URL).
+    #[error("{0}")]
+    Usage(String),
+    #[error("target unreachable: {0}")]
+    Unreachable(String),
+    #[error(transparent)]
+    Http(HttpError),
+    #[error("cannot start the embedded reference server: {0}")]
+    Server(String),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+}
+
+impl TargetError {
+    /// The target could not be reached at all.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            TargetError::Unreachable(_) => true,
+            TargetError::Http(e) => e.is_unreachable(),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! One target, connected: the embedded reference server or a URL, the client with its
+//! credentials (bearer, Basic with an account domain, OAuth 2), what discovery found and the
+//! profile applied to it — once, here. Every command that talks to a target (`run`, `compare`,
+//! `probe`, `provision`, the `cargo test` harness) and the project's tests go through
+//! [`Target::connect`]; the stages below never choose a target themselves.
+
+mod embedded;
+mod error;
+mod options;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::TargetError;
+pub use options::{validate_url, TargetOptions, DEFAULT_TIMEOUT};
+
+use crate::http::{ClientOptions, Credentials, HttpClient, Redactor};
+use crate::load::Suite;
+use crate::plan::{self, Capabilities, Discovery, Plan, Selection};
+use crate::profile::{self, Profile};
+use crate::report::RunReport;
+use crate::run::{CaseResult, RunContext};
+use crate::server::{self, RunningServer};
+
+/// Whether [`Target::connect`] reads the discovery endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discover {
+    /// Read `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (what a suite run needs).
+    Yes,
+    /// Send nothing before the command's own requests (Entra's Test Connection sends exactly
+    /// one query, and so does `probe`).
+    No,
+}
+
+/// A connected target.
+#[derive(Debug)]
+pub struct Target {
+    /// The config file's name for the target, if it came from one.
+    pub name: Option<String>,
+    client: HttpClient,
+    profile: Option<Arc<Profile>>,
+    discovery: Discovery,
+    embedded: Option<RunningServer>,
+}
+
+/// Loads the profile named on the command line or in the config file.
+pub fn load_profile(name: Option<&str>) -> Result<Option<Arc<Profile>>, TargetError> {
+    Ok(name.map(profile::load).transpose()?.map(Arc::new))
+}
+
+/// The plan of a run that sends nothing (`--list`): every capability unknown, the profile's
+/// exclusions applied.
+pub fn plan_offline(suite: &Suite, selection: &Selection, profile: Option<&Profile>) -> Plan {
+    let mut capabilities = Capabilities::default();
+    if let Some(p) = profile {
+        plan::restrict_capabilities(p, &mut capabilities);
+    }
+    plan::plan_for_profile(suite, selection, &capabilities, profile)
+}
+
+impl Target {
+    /// Starts the embedded server (no URL) or checks the URL, builds the client, discovers
+    /// the target (with [`Discover::Yes`]) and applies the profile to what it found.
+    pub async fn connect(options: &TargetOptions, discover: Discover) -> Result<Self, TargetError> {
+        let profile = load_profile(options.profile.as_deref())?;
+        let mut credentials = options.credentials.clone();
+        let mut embedded = None;
+        let base_url = match &options.url {
+            Some(url) => {
+                options::validate_url(url)?;
+                url.trim_end_matches('/').to_string()
+            }
+            None => {
+                // A fresh secret, so authentication is tested too.
+                let (config, creds) = embedded::server_config(profile.clone());
+                let running = server::spawn(config)
+                    .await
+                    .map_err(|e| TargetError::Server(e.to_string()))?;
+                credentials = creds;
+                let url = running.base_url().to_string();
+                embedded = Some(running);
+                url
+            }
+        };
+        let client = HttpClient::new(ClientOptions {
+            credentials,
+            timeout: options.timeout.max(Duration::from_secs(1)),
+            insecure: options.insecure,
+            ca_cert: options.ca_cert.clone(),
+            extra_headers: options.headers.clone(),
+            ..ClientOptions::new(base_url)
+        });
+        let mut target = Target {
+            name: options.name.clone(),
+            client: match client {
+                Ok(c) => c,
+                Err(e) => {
+                    stop(embedded).await;
+                    return Err(TargetError::Http(e));
+                }
+            },
+            profile,
+            discovery: Discovery::default(),
+            embedded,
+        };
+        if discover == Discover::Yes {
+            match plan::discover(&target.client).await {
+                Ok(d) => target.discovery = d,
+                Err(e) => {
+                    let error = if e.is_unreachable() {
+                        TargetError::Unreachable(e.to_string())
+                    } else {
+                        TargetError::Http(e)
+                    };
+                    target.stop().await;
+                    return Err(error);
+                }
+            }
+            if let Some(p) = &target.profile {
+                plan::restrict_capabilities(p, &mut target.discovery.capabilities);
+            }
+        }
+        Ok(target)
+    }
+
+    /// The target's SCIM base URL (no trailing slash, never carries credentials).
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    pub fn client(&self) -> &HttpClient {
+        &self.client
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        self.client.redactor()
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        self.client.credentials()
+    }
+
+    pub fn profile(&self) -> Option<&Arc<Profile>> {
+        self.profile.as_ref()
+    }
+
+    /// What discovery found, with the profile's exclusions applied.
+    pub fn discovery(&self) -> &Discovery {
+        &self.discovery
+    }
+
+    /// True when the target is the embedded reference server this process started.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// The selected cases, each with the reason it will not run on this target, if any.
+    pub fn plan(&self, suite: &Suite, selection: &Selection) -> Plan {
+        plan::plan_for_profile(
+            suite,
+            selection,
+            &self.discovery.capabilities,
+            self.profile.as_deref(),
+        )
+    }
+
+    /// What the cases of one run share: the client, a fresh run prefix, the profile.
+    pub fn context(&self) -> Arc<RunContext> {
+        Arc::new(RunContext::new(self.client.clone()).with_profile(self.profile.clone()))
+    }
+
+    /// The finished run as the reporters read it.
+    pub fn report(
+        &self,
+        run_id: String,
+        results: Vec<(crate::load::Case, CaseResult)>,
+        duration: Duration,
+    ) -> RunReport {
+        RunReport {
+            target: self.base_url().to_string(),
+            run_id,
+            discovery: self.discovery.clone(),
+            results,
+            duration,
+            known_deviations: Default::default(),
+        }
+    }
+
+    /// Stops the embedded server, if this target started one.
+    pub async fn stop(self) {
+        stop(self.embedded).await;
+    }
+}
+
+async fn stop(server: Option<RunningServer>) {
+    if let Some(s) = server {
+        s.stop().await;
+    }
+}
