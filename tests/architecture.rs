@@ -153,7 +153,12 @@ fn cycles(graph: &Graph) -> Vec<Vec<String>> {
 fn render(graph: &Graph) -> String {
     graph
         .iter()
-        .map(|(m, to)| format!("  {m} -> {}\n", to.iter().cloned().collect::<Vec<_>>().join(", ")))
+        .map(|(m, to)| {
+            format!(
+                "  {m} -> {}\n",
+                to.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
         .collect()
 }
 
@@ -185,7 +190,10 @@ fn the_cycle_finder_finds_cycles() {
     assert_eq!(cycles(&g), vec![vec!["a", "b", "c"]]);
     assert_eq!(
         imports("use crate::{http::X, load};\nlet a = crate::run::go();"),
-        ["http", "load", "run"].iter().map(|s| s.to_string()).collect()
+        ["http", "load", "run"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
 }
 

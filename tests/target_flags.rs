@@ -21,10 +21,21 @@ fn basic_server() -> (Reference, String) {
 fn probe_fills_the_domain_from_the_flag() {
     let (_server, url) = basic_server();
     let out = scimspec()
-        .args(["probe", "--target", &url, "--basic", "admin:pw", "--domain", "127.0.0.1"])
+        .args([
+            "probe",
+            "--target",
+            &url,
+            "--basic",
+            "admin:pw",
+            "--domain",
+            "127.0.0.1",
+        ])
         .exits(0);
     assert!(out.contains("Test Connection: succeeded"), "{out}");
-    assert!(!out.contains("admin:pw") && !out.contains("YWRtaW46cHc"), "{out}");
+    assert!(
+        !out.contains("admin:pw") && !out.contains("YWRtaW46cHc"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -38,9 +49,7 @@ fn probe_and_provision_read_the_config_file() {
         ),
     );
     let config = config.display().to_string();
-    let out = scimspec()
-        .args(["probe", "--config", &config])
-        .exits(0);
+    let out = scimspec().args(["probe", "--config", &config]).exits(0);
     assert!(out.contains("Test Connection: succeeded"), "{out}");
 
     let users = dir.write(
@@ -53,7 +62,10 @@ fn probe_and_provision_read_the_config_file() {
         .arg("--junit")
         .arg(dir.join("provision.xml"))
         .exits(0);
-    assert!(!out.contains("No --target given"), "the config's target is used: {out}");
+    assert!(
+        !out.contains("No --target given"),
+        "the config's target is used: {out}"
+    );
 }
 
 /// A SCIM endpoint answering every GET with an empty ListResponse after 1.5 s.
@@ -83,7 +95,11 @@ fn a_flag_at_its_default_value_beats_the_config_file() {
         format!("[targets.slow]\nurl = \"{url}\"\ntimeout = 1\n"),
     );
     // The file's 1 s timeout holds without a flag ...
-    let out = scimspec().args(["probe", "--config"]).arg(&config).output().expect("run");
+    let out = scimspec()
+        .args(["probe", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run");
     assert_ne!(out.status.code(), Some(0), "{}", support::text(&out));
     // ... and `--timeout 30`, the flag's default value, overrides it.
     let out = scimspec()

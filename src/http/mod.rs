@@ -3,9 +3,17 @@
 //! No test logic lives here.
 
 mod client;
+mod credentials;
+mod error;
 mod exchange;
+mod oauth;
 mod redact;
+mod request;
+mod url;
 
-pub use client::{ClientOptions, Credentials, HttpClient, HttpError, OAuth2, OutgoingRequest};
+pub use client::{ClientOptions, HttpClient};
+pub use credentials::{Credentials, OAuth2};
+pub use error::HttpError;
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};
 pub use redact::Redactor;
+pub use request::OutgoingRequest;

@@ -1,0 +1,25 @@
+//! What can go wrong on the wire.
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum HttpError {
+    #[error("cannot connect to {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("no answer from {url} within {timeout:?}")]
+    Timeout { url: String, timeout: Duration },
+    #[error("request to {url} failed: {detail}")]
+    Transport { url: String, detail: String },
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    #[error("cannot get an OAuth 2 token from {url}: {detail}")]
+    Token { url: String, detail: String },
+}
+
+impl HttpError {
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, HttpError::Unreachable { .. })
+    }
+}
