@@ -7,17 +7,21 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::discovery::{BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
-use super::resources::{self, Ctx};
+use super::resources;
 use super::state::AppState;
 use super::store::Record;
+use super::write::Ctx;
 use crate::scim::filter::eval::get_ci;
 
 /// Whether `/Bulk` is implemented (advertised as `bulk.supported`).
 pub const SUPPORTED: bool = true;
+/// Most operations one bulk request may carry (advertised `bulk.maxOperations`).
+pub const BULK_MAX_OPERATIONS: usize = 1000;
+/// Largest bulk request body in bytes (advertised `bulk.maxPayloadSize`).
+pub const BULK_MAX_PAYLOAD: usize = 1_048_576;
 
 /// The BulkRequest message schema URI.
 pub const BULK_REQUEST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::bulk::{self, BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
@@ -15,11 +16,6 @@ use super::resources::unknown;
 use super::respond;
 use super::ServerConfig;
 use crate::scim::schema::{self, RESOURCE_TYPE_URN, SERVICE_PROVIDER_CONFIG_URN};
-
-/// Most operations one bulk request may carry (advertised `bulk.maxOperations`).
-pub const BULK_MAX_OPERATIONS: usize = 1000;
-/// Largest bulk request body in bytes (advertised `bulk.maxPayloadSize`).
-pub const BULK_MAX_PAYLOAD: usize = 1_048_576;
 
 /// RFC 7644 §4: "If a filter is provided, the service provider SHOULD respond with HTTP status
 /// code 403 (Forbidden)".
@@ -63,7 +59,7 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         "schemas": [SERVICE_PROVIDER_CONFIG_URN],
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": true},
-        "bulk": {"supported": super::bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": BULK_MAX_PAYLOAD},
+        "bulk": {"supported": bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": BULK_MAX_PAYLOAD},
         "filter": {"supported": true, "maxResults": MAX_RESULTS},
         "changePassword": {"supported": true},
         "sort": {"supported": true},

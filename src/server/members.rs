@@ -9,8 +9,8 @@ use super::error::ScimError;
 use super::faults::Fault;
 use super::input::Attributes;
 use super::kind::Kind;
-use super::resources::{attributes_of, commit, Ctx};
 use super::store::{Record, Store};
+use super::write::{attributes_of, commit, Ctx};
 use crate::scim::filter::eval::get_ci;
 
 /// The `value` of every member in `attrs`.

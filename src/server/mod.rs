@@ -41,6 +41,7 @@ mod respond;
 mod routes;
 mod state;
 mod store;
+mod write;
 
 #[cfg(test)]
 mod tests;
