@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::http::{Exchange, HttpClient, HttpError, OutgoingRequest, RecordedResponse, Redactor};
-use crate::run::pointer;
+use crate::scim::pointer;
 
 const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::capabilities::Capabilities;
 use crate::http::{HttpClient, HttpError, OutgoingRequest};
 use crate::load::Capability;
-use crate::run::pointer;
+use crate::scim::pointer;
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 

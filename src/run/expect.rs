@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::matchers::check;
-use super::pointer;
 use super::schemas;
 use crate::http::RecordedResponse;
 use crate::load::Expect;
+use crate::scim::pointer;
 use crate::template::{TemplateError, Vars};
 
 fn body_excerpt(body: &str) -> String {

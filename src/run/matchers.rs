@@ -5,9 +5,9 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::pointer;
 use crate::load::{JsonType, Matcher, SortCheck, SortOrder};
-use crate::scim::{filter, schema};
+use crate::scim::pointer;
+use crate::scim::{embedded, filter, schema, urn};
 use crate::template::{TemplateError, Vars};
 
 /// Short rendering of a value for messages.
@@ -256,14 +256,11 @@ fn schema_of(resource: &Value) -> &'static schema::ResourceSchema {
     let is_group = resource
         .get("schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter()
-                .any(|u| u.as_str() == Some("urn:ietf:params:scim:schemas:core:2.0:Group"))
-        });
+        .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(urn::GROUP)));
     if is_group {
-        schema::group()
+        embedded::group()
     } else {
-        schema::user()
+        embedded::user()
     }
 }
 

@@ -33,6 +33,7 @@ mod input;
 mod kind;
 mod list;
 mod members;
+mod message;
 mod patch;
 mod projection;
 mod query;

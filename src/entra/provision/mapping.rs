@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::input::SourceUser;
-use crate::run::pointer;
+use crate::scim::pointer;
 
 pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
