@@ -8,8 +8,7 @@ use super::capabilities::Capabilities;
 use crate::http::{HttpClient, HttpError, OutgoingRequest};
 use crate::load::Capability;
 use crate::scim::pointer;
-
-const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+use crate::scim::urn::ENTERPRISE_USER as ENTERPRISE;
 
 /// What discovery found, for the planner and the reports.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Attr, Format, Profile, CORE_USER};
+use super::{Attr, Format, Profile};
+use crate::scim::urn::USER as CORE_USER;
 use crate::template::Vars;
 
 /// Real IANA time zone names; a case gets one by its index.

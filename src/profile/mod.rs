@@ -24,12 +24,8 @@ pub use usage::{AttrUse, TypeInfo, UseKind};
 use crate::load::Capability;
 use crate::plan::Capabilities;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
+use crate::scim::urn::{ENTERPRISE_USER, USER as CORE_USER};
 use crate::scim::PatchPath;
-
-/// The core User schema URN (RFC 7643 §4.1).
-pub const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// The Enterprise User extension URN (RFC 7643 §4.3).
-pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 /// The profiles shipped with scimspec (`profiles/` in the repository).
 pub const SHIPPED: &[(&str, &str)] = &[
