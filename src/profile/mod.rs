@@ -24,6 +24,7 @@ pub use usage::{AttrUse, TypeInfo, UseKind};
 use crate::load::Capability;
 use crate::plan::Capabilities;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
+use crate::scim::text::line_of_offset;
 use crate::scim::urn::{ENTERPRISE_USER, USER as CORE_USER};
 use crate::scim::PatchPath;
 
@@ -425,10 +426,6 @@ pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
         source,
     })?;
     parse(name_or_path, &text)
-}
-
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The line of the n-th (0-based) `[[attribute]]` table.

@@ -6,26 +6,14 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use crate::load::{JsonType, Matcher, SortCheck, SortOrder};
-use crate::scim::pointer;
-use crate::scim::{embedded, filter, schema, urn};
+use crate::scim::{embedded, filter, pointer, schema, text, urn};
 use crate::template::{TemplateError, Vars};
 
 /// Short rendering of a value for messages.
 pub fn show(value: Option<&Value>) -> String {
     match value {
         None => "absent".to_string(),
-        Some(v) => {
-            let s = v.to_string();
-            if s.len() > 200 {
-                let mut cut = 200;
-                while !s.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                format!("{}…", &s[..cut])
-            } else {
-                s
-            }
-        }
+        Some(v) => text::truncate(&v.to_string(), 200),
     }
 }
 
