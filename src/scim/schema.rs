@@ -1,7 +1,7 @@
 //! The SCIM schema model (RFC 7643 §2, §7): attribute definitions read from the §8.7 JSON
 //! representations, with lookup by (possibly URN-qualified) case-insensitive name and the
-//! common attributes of §3.1 added. The definitions this server serves are in
-//! [`super::embedded`].
+//! common attributes of §3.1 added. The definitions compiled into the binary are read by the
+//! `embedded` module, which builds on this one.
 
 use serde_json::Value;
 use thiserror::Error;
