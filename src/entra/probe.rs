@@ -8,9 +8,8 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::http::{Exchange, HttpClient, HttpError, OutgoingRequest, RecordedResponse, Redactor};
-use crate::run::pointer;
-
-const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+use crate::scim::pointer;
+use crate::scim::urn::LIST_RESPONSE;
 
 /// Encodes a query component as Entra puts it on the wire: `+` for spaces, `%22` for quotes.
 pub fn entra_encode(s: &str) -> String {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::load::{Case, Level};
 use crate::run::{CaseResult, Outcome};
+use crate::scim::text::{single_line, truncate};
 
 /// The tag every Entra case carries.
 pub const TAG: &str = "entra";
@@ -70,17 +71,6 @@ pub struct Verdict {
     pub default_dialect: DialectCount,
     pub flag_dialect: DialectCount,
     pub total: usize,
-}
-
-/// At most `max` characters of one line of text.
-fn shorten(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > max {
-        let cut: String = flat.chars().take(max).collect();
-        format!("{cut}…")
-    } else {
-        flat
-    }
 }
 
 fn has(case: &Case, tag: &str) -> bool {
@@ -207,7 +197,11 @@ impl Verdict {
                 let _ = writeln!(out, "    - {} ({}{dialect})", f.id, f.spec);
                 let _ = writeln!(out, "        in Entra: {}", f.consequence);
                 if with_detail && !f.detail.is_empty() {
-                    let _ = writeln!(out, "        seen: {}", shorten(&f.detail, 400));
+                    let _ = writeln!(
+                        out,
+                        "        seen: {}",
+                        truncate(&single_line(&f.detail), 400)
+                    );
                 }
             }
         };

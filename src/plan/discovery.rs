@@ -7,9 +7,8 @@ use serde_json::Value;
 use super::capabilities::Capabilities;
 use crate::http::{HttpClient, HttpError, OutgoingRequest};
 use crate::load::Capability;
-use crate::run::pointer;
-
-const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+use crate::scim::pointer;
+use crate::scim::urn::ENTERPRISE_USER as ENTERPRISE;
 
 /// What discovery found, for the planner and the reports.
 #[derive(Debug, Clone, Default)]

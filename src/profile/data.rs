@@ -4,7 +4,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Attr, Format, Profile, CORE_USER};
+use super::{Attr, Format, Profile};
+use crate::scim::pointer::{get_key, get_key_mut};
+use crate::scim::urn::USER as CORE_USER;
 use crate::template::Vars;
 
 /// Real IANA time zone names; a case gets one by its index.
@@ -176,25 +178,13 @@ fn generate(attr: &Attr, vars: &Vars) -> Option<Value> {
     })
 }
 
-fn get_ci<'v>(obj: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    obj.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)
-}
-
-fn get_ci_mut<'v>(obj: &'v mut Map<String, Value>, key: &str) -> Option<&'v mut Value> {
-    obj.iter_mut()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)
-}
-
 /// The object holding `attr`: the resource itself, or its extension object.
 fn holder<'v>(resource: &'v Value, attr: &Attr) -> Option<&'v Map<String, Value>> {
     let obj = resource.as_object()?;
     if attr.urn.eq_ignore_ascii_case(CORE_USER) {
         Some(obj)
     } else {
-        get_ci(obj, &attr.urn).and_then(Value::as_object)
+        get_key(obj, &attr.urn).and_then(Value::as_object)
     }
 }
 
@@ -204,7 +194,7 @@ pub fn values_of<'v>(resource: &'v Value, attr: &Attr) -> Vec<&'v Value> {
     let Some(obj) = holder(resource, attr) else {
         return Vec::new();
     };
-    let Some(value) = get_ci(obj, &attr.name) else {
+    let Some(value) = get_key(obj, &attr.name) else {
         return Vec::new();
     };
     if attr.multi {
@@ -220,13 +210,13 @@ pub fn values_of<'v>(resource: &'v Value, attr: &Attr) -> Vec<&'v Value> {
                     .is_some_and(|x| x.eq_ignore_ascii_case(t)),
                 None => true,
             })
-            .filter_map(|item| item.as_object().and_then(|o| get_ci(o, sub)))
+            .filter_map(|item| item.as_object().and_then(|o| get_key(o, sub)))
             .collect();
     }
     match &attr.sub {
         Some(sub) => value
             .as_object()
-            .and_then(|o| get_ci(o, sub))
+            .and_then(|o| get_key(o, sub))
             .into_iter()
             .collect(),
         None => vec![value],
@@ -341,7 +331,8 @@ pub fn would_add(body: &Value, attr: &Attr) -> bool {
         return false;
     }
     if attr.multi {
-        return holder(body, attr).is_none_or(|h| get_ci(h, &attr.name).is_none_or(Value::is_null));
+        return holder(body, attr)
+            .is_none_or(|h| get_key(h, &attr.name).is_none_or(Value::is_null));
     }
     !has_value(body, attr)
 }
@@ -365,7 +356,7 @@ pub fn complete_user(profile: &Profile, body: &mut Value, vars: &Vars) {
         let holder = if attr.urn.eq_ignore_ascii_case(CORE_USER) {
             obj
         } else {
-            if let Some(Value::Array(schemas)) = get_ci_mut(obj, "schemas") {
+            if let Some(Value::Array(schemas)) = get_key_mut(obj, "schemas") {
                 if !schemas
                     .iter()
                     .any(|s| s.as_str() == Some(attr.urn.as_str()))
@@ -373,10 +364,10 @@ pub fn complete_user(profile: &Profile, body: &mut Value, vars: &Vars) {
                     schemas.push(Value::String(attr.urn.clone()));
                 }
             }
-            if get_ci(obj, &attr.urn).is_none() {
+            if get_key(obj, &attr.urn).is_none() {
                 obj.insert(attr.urn.clone(), json!({}));
             }
-            match get_ci_mut(obj, &attr.urn).and_then(Value::as_object_mut) {
+            match get_key_mut(obj, &attr.urn).and_then(Value::as_object_mut) {
                 Some(o) => o,
                 None => continue,
             }
@@ -390,10 +381,10 @@ pub fn complete_user(profile: &Profile, body: &mut Value, vars: &Vars) {
             item.insert("primary".into(), Value::Bool(true));
             holder.insert(attr.name.clone(), Value::Array(vec![Value::Object(item)]));
         } else if let Some(sub) = &attr.sub {
-            if get_ci(holder, &attr.name).is_none() {
+            if get_key(holder, &attr.name).is_none() {
                 holder.insert(attr.name.clone(), json!({}));
             }
-            if let Some(o) = get_ci_mut(holder, &attr.name).and_then(Value::as_object_mut) {
+            if let Some(o) = get_key_mut(holder, &attr.name).and_then(Value::as_object_mut) {
                 o.insert(sub.clone(), value);
             }
         } else {

@@ -24,12 +24,9 @@ pub use usage::{AttrUse, TypeInfo, UseKind};
 use crate::load::Capability;
 use crate::plan::Capabilities;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
+use crate::scim::text::line_of_offset;
+use crate::scim::urn::{ENTERPRISE_USER, USER as CORE_USER};
 use crate::scim::PatchPath;
-
-/// The core User schema URN (RFC 7643 §4.1).
-pub const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// The Enterprise User extension URN (RFC 7643 §4.3).
-pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 /// The profiles shipped with scimspec (`profiles/` in the repository).
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -429,10 +426,6 @@ pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
         source,
     })?;
     parse(name_or_path, &text)
-}
-
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The line of the n-th (0-based) `[[attribute]]` table.

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-use super::{data, Profile, CORE_USER};
+use super::{data, Profile};
 use crate::load::{Case, Method, Request};
+use crate::scim::urn::USER as CORE_USER;
 use crate::scim::{AttrPath, PatchPath};
 use crate::template;
 

@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::context::RunContext;
 use super::expect::evaluate;
 use super::outcome::{CaseResult, Outcome};
-use super::pointer;
 use crate::http::{Exchange, OutgoingRequest};
 use crate::load::{AuthMode, Capture, Case, Request, Step};
+use crate::scim::pointer;
 use crate::template::{TemplateError, Vars, REPEAT_INDEX};
 
 /// Why a case stopped before its end.

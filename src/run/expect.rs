@@ -4,23 +4,14 @@
 use serde_json::Value;
 
 use super::matchers::check;
-use super::pointer;
 use super::schemas;
 use crate::http::RecordedResponse;
 use crate::load::Expect;
+use crate::scim::{pointer, text};
 use crate::template::{TemplateError, Vars};
 
 fn body_excerpt(body: &str) -> String {
-    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.len() > 300 {
-        let mut cut = 300;
-        while !flat.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        format!("{}…", &flat[..cut])
-    } else {
-        flat
-    }
+    text::truncate(&text::single_line(body), 300)
 }
 
 pub fn evaluate(

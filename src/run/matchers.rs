@@ -5,27 +5,15 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::pointer;
 use crate::load::{JsonType, Matcher, SortCheck, SortOrder};
-use crate::scim::{filter, schema};
+use crate::scim::{embedded, filter, pointer, schema, text, urn};
 use crate::template::{TemplateError, Vars};
 
 /// Short rendering of a value for messages.
 pub fn show(value: Option<&Value>) -> String {
     match value {
         None => "absent".to_string(),
-        Some(v) => {
-            let s = v.to_string();
-            if s.len() > 200 {
-                let mut cut = 200;
-                while !s.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                format!("{}…", &s[..cut])
-            } else {
-                s
-            }
-        }
+        Some(v) => text::truncate(&v.to_string(), 200),
     }
 }
 
@@ -256,14 +244,11 @@ fn schema_of(resource: &Value) -> &'static schema::ResourceSchema {
     let is_group = resource
         .get("schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter()
-                .any(|u| u.as_str() == Some("urn:ietf:params:scim:schemas:core:2.0:Group"))
-        });
+        .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(urn::GROUP)));
     if is_group {
-        schema::group()
+        embedded::group()
     } else {
-        schema::user()
+        embedded::user()
     }
 }
 

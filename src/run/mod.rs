@@ -6,7 +6,6 @@ mod context;
 mod expect;
 pub mod matchers;
 mod outcome;
-pub mod pointer;
 pub mod schemas;
 mod trials;
 

@@ -6,9 +6,8 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
-use super::schema::{
-    ResourceSchema, SchemaDef, ENTERPRISE_USER_URN, GROUP_URN, SCHEMA_URN, USER_URN,
-};
+use super::schema::{ResourceSchema, SchemaDef};
+use super::urn;
 
 const USER_JSON: &str = include_str!("../../schemas/scim/User.json");
 const GROUP_JSON: &str = include_str!("../../schemas/scim/Group.json");
@@ -121,16 +120,16 @@ fn apply_errata(doc: &mut Value) {
         }
         match (id.as_str(), name.as_str()) {
             // Erratum 5368: Group.displayName is REQUIRED. Entra requires it to be unique.
-            (GROUP_URN, "displayName") => {
+            (urn::GROUP, "displayName") => {
                 obj.insert("required".into(), Value::Bool(true));
                 obj.insert("uniqueness".into(), json!("server"));
             }
             // RFC 7643 §4.2 and the §8.5 examples use members.display; add its definition.
-            (GROUP_URN, "members") => add_members_display(obj),
+            (urn::GROUP, "members") => add_members_display(obj),
             // Erratum 8471: groups.$ref references Groups only.
-            (USER_URN, "groups") => set_sub(obj, "$ref", "referenceTypes", json!(["Group"])),
+            (urn::USER, "groups") => set_sub(obj, "$ref", "referenceTypes", json!(["Group"])),
             // Erratum 8472: manager.value holds a case-exact id.
-            (ENTERPRISE_USER_URN, "manager") => {
+            (urn::ENTERPRISE_USER, "manager") => {
                 set_sub(obj, "value", "caseExact", Value::Bool(true));
             }
             _ => {}
@@ -214,7 +213,7 @@ fn add_members_display(attr: &mut Map<String, Value>) {
 /// resource type; `meta.location` is completed by the server with its base URL.
 fn publishable(doc: &Value, id: &str) -> Value {
     let mut out = Map::new();
-    out.insert("schemas".into(), json!([SCHEMA_URN]));
+    out.insert("schemas".into(), json!([urn::SCHEMA]));
     if let Some(obj) = doc.as_object() {
         for (k, v) in obj {
             if k != "meta" && k != "schemas" {
@@ -227,4 +226,46 @@ fn publishable(doc: &Value, id: &str) -> Value {
         json!({"resourceType": "Schema", "location": format!("/Schemas/{id}")}),
     );
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scim::attr_path::AttrPath;
+    use crate::scim::schema::{Container, Returned};
+
+    #[test]
+    fn embedded_schemas_load_with_their_attributes() {
+        let reg = registry();
+        assert_eq!(reg.schemas.len(), 6);
+        assert!(reg.schemas.iter().all(|s| !s.id.is_empty()));
+        assert_eq!(reg.user.core.id, urn::USER);
+        assert!(reg.user.core.attribute("USERNAME").is_some());
+    }
+
+    #[test]
+    fn errata_are_applied() {
+        let g = group().core.attribute("displayName").cloned();
+        assert_eq!(g.map(|a| a.required), Some(true));
+        let ext = user().extension(urn::ENTERPRISE_USER);
+        let manager = ext.and_then(|e| e.attribute("manager"));
+        let value = manager.and_then(|m| m.sub_attribute("value"));
+        assert_eq!(value.map(|v| v.case_exact), Some(true));
+        let members = group().core.attribute("members");
+        assert!(members.and_then(|m| m.sub_attribute("display")).is_some());
+    }
+
+    #[test]
+    fn user_resolves_core_and_enterprise_paths() {
+        let u = user();
+        let p = |s: &str| AttrPath::parse(s).ok();
+        let r = p("urn:ietf:params:scim:schemas:core:2.0:User:userName")
+            .and_then(|p| u.resolve(&p).map(|r| r.attr.name.clone()));
+        assert_eq!(r.as_deref(), Some("userName"));
+        let r = p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
+            .and_then(|p| u.resolve(&p).map(|r| r.container));
+        assert_eq!(r, Some(Container::Extension(urn::ENTERPRISE_USER)));
+        let id = p("ID").and_then(|p| u.resolve(&p).map(|r| r.attr.returned));
+        assert_eq!(id, Some(Returned::Always));
+    }
 }

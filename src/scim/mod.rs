@@ -1,12 +1,16 @@
-//! The SCIM grammar shared by the reference server and the runner: the schema model
-//! (RFC 7643 §2, §7), attribute paths (RFC 7644 §3.10), filters (§3.4.2.2) and PATCH paths
-//! (§3.5.2).
+//! The SCIM grammar shared by the reference server and the runner: the schema URIs, the schema
+//! model (RFC 7643 §2, §7) and the schemas compiled in, attribute paths (RFC 7644 §3.10),
+//! filters (§3.4.2.2), PATCH paths (§3.5.2), JSON pointers with SCIM's case-insensitive keys,
+//! and the text helpers every layer's messages share.
 
 pub mod attr_path;
-mod embedded;
+pub mod embedded;
 pub mod filter;
 pub mod path;
+pub mod pointer;
 pub mod schema;
+pub mod text;
+pub mod urn;
 
 pub use attr_path::{AttrPath, AttrPathError};
 pub use filter::{CompValue, CompareOp, Filter, FilterError};

@@ -1,28 +1,12 @@
-//! The SCIM schema model (RFC 7643 §2, §7): attribute definitions loaded from the §8.7 JSON
-//! representations, with lookup by (possibly URN-qualified) case-insensitive name.
-//!
-//! The embedded definitions are the RFC's own, with the verified errata that change behaviour
-//! applied at load time (5368, 6004, 8471, 8472) and the common attributes of §3.1 added.
+//! The SCIM schema model (RFC 7643 §2, §7): attribute definitions read from the §8.7 JSON
+//! representations, with lookup by (possibly URN-qualified) case-insensitive name and the
+//! common attributes of §3.1 added. The definitions compiled into the binary are read by the
+//! `embedded` module, which builds on this one.
 
 use serde_json::Value;
 use thiserror::Error;
 
 use super::attr_path::AttrPath;
-pub use super::embedded::{group, registry, user, Registry};
-
-/// URN of the core User schema.
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// URN of the core Group schema.
-pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-/// URN of the Enterprise User extension.
-pub const ENTERPRISE_USER_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-/// URN of the ServiceProviderConfig schema.
-pub const SERVICE_PROVIDER_CONFIG_URN: &str =
-    "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-/// URN of the ResourceType schema.
-pub const RESOURCE_TYPE_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
-/// URN of the Schema schema.
-pub const SCHEMA_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 /// A schema definition that could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -438,41 +422,46 @@ pub fn common_attributes() -> Vec<AttributeDef> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    #[test]
-    fn embedded_schemas_load_with_their_attributes() {
-        let reg = registry();
-        assert_eq!(reg.schemas.len(), 6);
-        assert!(reg.schemas.iter().all(|s| !s.id.is_empty()));
-        assert_eq!(reg.user.core.id, USER_URN);
-        assert!(reg.user.core.attribute("USERNAME").is_some());
+    const CORE: &str = "urn:example:schemas:core:Thing";
+    const EXT: &str = "urn:example:schemas:extension:Thing";
+
+    fn attr(name: &str, kind: &str, subs: serde_json::Value) -> serde_json::Value {
+        json!({"name": name, "type": kind, "multiValued": false, "required": false,
+               "caseExact": false, "mutability": "readWrite", "returned": "default",
+               "uniqueness": "none", "subAttributes": subs})
     }
 
-    #[test]
-    fn errata_are_applied() {
-        let g = group().core.attribute("displayName").cloned();
-        assert_eq!(g.map(|a| a.required), Some(true));
-        let ext = user().extension(ENTERPRISE_USER_URN);
-        let manager = ext.and_then(|e| e.attribute("manager"));
-        let value = manager.and_then(|m| m.sub_attribute("value"));
-        assert_eq!(value.map(|v| v.case_exact), Some(true));
-        let members = group().core.attribute("members");
-        assert!(members.and_then(|m| m.sub_attribute("display")).is_some());
+    fn thing() -> ResourceSchema {
+        let name = attr(
+            "name",
+            "complex",
+            json!([attr("familyName", "string", json!([]))]),
+        );
+        let core = json!({"id": CORE, "name": "Thing",
+                          "attributes": [attr("userName", "string", json!([])), name]});
+        let ext = json!({"id": EXT, "name": "More",
+                         "attributes": [attr("employeeNumber", "string", json!([]))]});
+        let core = SchemaDef::from_json(&core).expect("test core schema");
+        let ext = SchemaDef::from_json(&ext).expect("test extension schema");
+        ResourceSchema::new("Thing", "/Things", core, vec![(ext, false)])
     }
 
     #[test]
     fn resolves_plain_sub_and_urn_qualified_paths() {
-        let u = user();
+        let u = thing();
         let p = |s: &str| AttrPath::parse(s).ok();
         let r = p("name.FAMILYNAME").and_then(|p| u.resolve(&p).map(|r| r.target().name.clone()));
         assert_eq!(r.as_deref(), Some("familyName"));
-        let r = p("urn:ietf:params:scim:schemas:core:2.0:User:userName")
-            .and_then(|p| u.resolve(&p).map(|r| r.attr.name.clone()));
+        let r =
+            p(&format!("{CORE}:userName")).and_then(|p| u.resolve(&p).map(|r| r.attr.name.clone()));
         assert_eq!(r.as_deref(), Some("userName"));
-        let r = p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
-            .and_then(|p| u.resolve(&p).map(|r| r.container));
-        assert_eq!(r, Some(Container::Extension(ENTERPRISE_USER_URN)));
+        let r =
+            p(&format!("{EXT}:employeeNumber")).and_then(|p| u.resolve(&p).map(|r| r.container));
+        assert_eq!(r, Some(Container::Extension(EXT)));
         let id = p("ID").and_then(|p| u.resolve(&p).map(|r| r.attr.returned));
         assert_eq!(id, Some(Returned::Always));
         assert!(p("nosuch").and_then(|p| u.resolve(&p)).is_none());

@@ -7,22 +7,23 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::discovery::{BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
-use super::resources::{self, Ctx};
+use super::message::require_schema;
+use super::resources;
 use super::state::AppState;
 use super::store::Record;
-use crate::scim::filter::eval::get_ci;
+use super::write::Ctx;
+use crate::scim::pointer::get_key;
+use crate::scim::urn;
 
 /// Whether `/Bulk` is implemented (advertised as `bulk.supported`).
 pub const SUPPORTED: bool = true;
-
-/// The BulkRequest message schema URI.
-pub const BULK_REQUEST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
-/// The BulkResponse message schema URI.
-pub const BULK_RESPONSE_URN: &str = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
+/// Most operations one bulk request may carry (advertised `bulk.maxOperations`).
+pub const BULK_MAX_OPERATIONS: usize = 1000;
+/// Largest bulk request body in bytes (advertised `bulk.maxPayloadSize`).
+pub const BULK_MAX_PAYLOAD: usize = 1_048_576;
 
 /// Prefix of a reference to a resource created in the same request (RFC 7644 §3.7.2).
 const BULK_ID_PREFIX: &str = "bulkId:";
@@ -57,20 +58,8 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
     let obj = body
         .as_object()
         .ok_or_else(|| ScimError::invalid_syntax("the BulkRequest must be a JSON object"))?;
-    let has_schema = get_ci(obj, "schemas")
-        .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter().any(|u| {
-                u.as_str()
-                    .is_some_and(|u| u.eq_ignore_ascii_case(BULK_REQUEST_URN))
-            })
-        });
-    if !has_schema {
-        return Err(ScimError::invalid_syntax(format!(
-            "the BulkRequest needs \"schemas\": [\"{BULK_REQUEST_URN}\"]"
-        )));
-    }
-    let list = get_ci(obj, "Operations")
+    require_schema(obj, urn::BULK_REQUEST, "BulkRequest")?;
+    let list = get_key(obj, "Operations")
         .and_then(Value::as_array)
         .ok_or_else(|| {
             ScimError::invalid_syntax("the BulkRequest needs an \"Operations\" array")
@@ -85,7 +74,7 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
             ),
         ));
     }
-    let fail_on_errors = match get_ci(obj, "failOnErrors") {
+    let fail_on_errors = match get_key(obj, "failOnErrors") {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
             ScimError::invalid_syntax("\"failOnErrors\" must be a positive integer")
@@ -163,7 +152,7 @@ pub fn run(state: &AppState, ctx: &Ctx<'_>, body: &Value) -> Result<Value, ScimE
         results.retain(|(_, v)| v.get("response").is_some());
     }
     Ok(json!({
-        "schemas": [BULK_RESPONSE_URN],
+        "schemas": [urn::BULK_RESPONSE],
         "Operations": results.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
     }))
 }
@@ -173,7 +162,7 @@ fn read_operation(index: usize, op: &Value) -> Result<Operation<'_>, ScimError> 
         ScimError::invalid_syntax(format!("operation {index} must be a JSON object"))
     })?;
     let text = |name: &str| {
-        get_ci(obj, name)
+        get_key(obj, name)
             .and_then(Value::as_str)
             .map(str::to_string)
     };
@@ -199,7 +188,7 @@ fn read_operation(index: usize, op: &Value) -> Result<Operation<'_>, ScimError> 
         bulk_id,
         version: text("version"),
         path,
-        data: get_ci(obj, "data"),
+        data: get_key(obj, "data"),
     })
 }
 

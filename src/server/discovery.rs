@@ -6,20 +6,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::bulk::{self, BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
-use super::list::{list_body, LIST_RESPONSE_URN, MAX_RESULTS};
+use super::list::{list_body, MAX_RESULTS};
 use super::query::{param, ListQuery};
 use super::resources::unknown;
 use super::respond;
 use super::ServerConfig;
-use crate::scim::schema::{self, RESOURCE_TYPE_URN, SERVICE_PROVIDER_CONFIG_URN};
-
-/// Most operations one bulk request may carry (advertised `bulk.maxOperations`).
-pub const BULK_MAX_OPERATIONS: usize = 1000;
-/// Largest bulk request body in bytes (advertised `bulk.maxPayloadSize`).
-pub const BULK_MAX_PAYLOAD: usize = 1_048_576;
+use crate::scim::{embedded, urn};
 
 /// RFC 7644 §4: "If a filter is provided, the service provider SHOULD respond with HTTP status
 /// code 403 (Forbidden)".
@@ -60,10 +56,10 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         }));
     }
     let mut body = json!({
-        "schemas": [SERVICE_PROVIDER_CONFIG_URN],
+        "schemas": [urn::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": true},
-        "bulk": {"supported": super::bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": BULK_MAX_PAYLOAD},
+        "bulk": {"supported": bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": BULK_MAX_PAYLOAD},
         "filter": {"supported": true, "maxResults": MAX_RESULTS},
         "changePassword": {"supported": true},
         "sort": {"supported": true},
@@ -102,7 +98,7 @@ fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
         schema.core.id.as_str()
     };
     let mut rt = json!({
-        "schemas": [RESOURCE_TYPE_URN],
+        "schemas": [urn::RESOURCE_TYPE],
         "id": kind.name(),
         "name": kind.name(),
         "endpoint": format!("/{}", kind.segment()),
@@ -186,25 +182,23 @@ fn schema_document(doc: &Value, base: &str, cfg: &ServerConfig) -> Value {
 /// `/Schemas` lists only what is really served.
 fn offers_schema(cfg: &ServerConfig, urn: &str) -> bool {
     match urn {
-        schema::GROUP_URN => cfg.offers(Kind::Group),
-        schema::ENTERPRISE_USER_URN => cfg.offers_enterprise_user(),
+        urn::GROUP => cfg.offers(Kind::Group),
+        urn::ENTERPRISE_USER => cfg.offers_enterprise_user(),
         _ => true,
     }
 }
 
 /// `GET /Schemas`
 pub fn schemas(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> Response {
-    let mut items: Vec<Value> = schema::registry()
+    let mut items: Vec<Value> = embedded::registry()
         .schemas
         .iter()
         .filter(|s| offers_schema(cfg, &s.id))
         .map(|s| schema_document(&s.document, base, cfg))
         .collect();
     if cfg.has(Fault::SchemasListsMessages) {
-        items.push(
-            json!({"schemas": [schema::SCHEMA_URN], "id": LIST_RESPONSE_URN,
-            "name": "ListResponse", "attributes": []}),
-        );
+        items.push(json!({"schemas": [urn::SCHEMA], "id": urn::LIST_RESPONSE,
+            "name": "ListResponse", "attributes": []}));
     }
     if cfg.has(Fault::SchemasNotListResponse) {
         return respond::json(StatusCode::OK, &Value::Array(items));
@@ -214,7 +208,7 @@ pub fn schemas(base: &str, cfg: &ServerConfig, params: &[(String, String)]) -> R
 
 /// `GET /Schemas/{urn}`
 pub fn schema_by_id(id: &str, base: &str, cfg: &ServerConfig) -> Result<Response, ScimError> {
-    schema::registry()
+    embedded::registry()
         .schema(id)
         .filter(|s| offers_schema(cfg, &s.id))
         .filter(|_| !cfg.has(Fault::DiscoveryByIdUnsupported))

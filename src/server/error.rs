@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::scim::urn;
+
 /// RFC 7644 Table 9 `scimType` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScimType {
@@ -95,7 +97,7 @@ impl ScimError {
     /// The error body (RFC 7644 §3.12): `status` is a string.
     pub fn body(&self) -> serde_json::Value {
         let mut body = serde_json::json!({
-            "schemas": [ERROR_URN],
+            "schemas": [urn::ERROR],
             "status": self.status.as_u16().to_string(),
         });
         if let Some(t) = self.scim_type {
@@ -105,9 +107,6 @@ impl ScimError {
         body
     }
 }
-
-/// The Error message schema URI.
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 impl std::fmt::Display for ScimError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -18,10 +18,11 @@ use super::kind::Kind;
 use super::list::{self, Via};
 use super::projection::Projection;
 use super::query::{param, ListQuery};
-use super::resources::{self, etag_matches, unknown, Ctx};
+use super::resources::{self, etag_matches, unknown};
 use super::respond;
 use super::state::AppState;
 use super::store::Record;
+use super::write::Ctx;
 use super::{ServerConfig, BASE_PATH};
 
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;

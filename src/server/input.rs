@@ -10,12 +10,10 @@ use super::error::{ScimError, ScimType};
 use super::faults::Fault;
 use super::kind::Kind;
 use super::ServerConfig;
-use crate::scim::filter::eval::{get_ci, is_present, parse_datetime};
+use crate::scim::filter::eval::{is_present, parse_datetime};
+use crate::scim::pointer::get_key;
 use crate::scim::schema::{AttrType, AttributeDef, Mutability, ResourceSchema};
-
-/// The non-standard schema URI Entra adds to group creates (ENTRA.md §3).
-pub const ADSCIM_GROUP_URN: &str =
-    "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+use crate::scim::urn;
 
 /// The attribute map of a resource: core and common attributes at the top level, extension
 /// attributes in an object keyed by the extension URN. No `schemas`, `id`, `meta` or `groups`.
@@ -114,7 +112,7 @@ fn check_schemas(
     obj: &Map<String, Value>,
     cfg: &ServerConfig,
 ) -> Result<(), ScimError> {
-    let list = get_ci(obj, "schemas")
+    let list = get_key(obj, "schemas")
         .ok_or_else(|| {
             ScimError::invalid_value(format!(
                 "\"schemas\" is required and must contain \"{}\"",
@@ -131,7 +129,7 @@ fn check_schemas(
         if schema.core.id.eq_ignore_ascii_case(uri) {
             has_core = true;
         } else if schema.extension(uri).is_some() {
-        } else if kind == Kind::Group && uri.eq_ignore_ascii_case(ADSCIM_GROUP_URN) {
+        } else if kind == Kind::Group && uri.eq_ignore_ascii_case(urn::ADSCIM_GROUP) {
             if cfg.strict || cfg.has(Fault::AdscimSchemaRejected) {
                 return Err(ScimError::invalid_value(format!(
                     "unknown schema \"{uri}\""
@@ -433,8 +431,7 @@ mod tests {
         }
     }
 
-    const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-    const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    use crate::scim::urn::{ENTERPRISE_USER as ENT, USER};
 
     #[test]
     fn canonicalizes_names_and_ignores_read_only_and_nulls() {
@@ -478,7 +475,7 @@ mod tests {
         assert_eq!(attrs["active"], json!(false));
         assert_eq!(attrs[ENT]["manager"], json!({"value": "m1"}));
         assert!(attributes_from_body(Kind::User, &body, &strict()).is_err());
-        let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", ADSCIM_GROUP_URN], "displayName": "g"});
+        let group = json!({"schemas": [urn::GROUP, urn::ADSCIM_GROUP], "displayName": "g"});
         assert!(attributes_from_body(Kind::Group, &group, &cfg()).is_ok());
         assert!(attributes_from_body(Kind::Group, &group, &strict()).is_err());
     }

@@ -1,6 +1,7 @@
 //! The resource types the server offers (RFC 7643 §6).
 
-use crate::scim::schema::{self, ResourceSchema};
+use crate::scim::embedded;
+use crate::scim::schema::ResourceSchema;
 
 /// A resource type served under its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,8 +16,8 @@ impl Kind {
     /// The resource type's schema (core, extensions, common attributes).
     pub fn schema(self) -> &'static ResourceSchema {
         match self {
-            Kind::User => schema::user(),
-            Kind::Group => schema::group(),
+            Kind::User => embedded::user(),
+            Kind::Group => embedded::group(),
         }
     }
 

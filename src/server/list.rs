@@ -19,12 +19,11 @@ use super::state::AppState;
 use super::store::{unique_attributes, unique_key, Record, Store};
 use super::ServerConfig;
 use crate::scim::attr_path::AttrPath;
-use crate::scim::filter::eval::{get_ci, parse_datetime};
+use crate::scim::filter::eval::parse_datetime;
 use crate::scim::filter::{self, CompValue, CompareOp, Filter};
+use crate::scim::pointer::get_key;
 use crate::scim::schema::{AttrType, Container, ResourceSchema, Returned};
-
-/// The ListResponse message schema URI.
-pub const LIST_RESPONSE_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+use crate::scim::urn;
 
 /// The largest page (advertised as `filter.maxResults`); larger `count`s are capped.
 pub const MAX_RESULTS: usize = 200;
@@ -197,7 +196,7 @@ pub fn list_body(total: usize, start: usize, resources: &[Bytes], cfg: &ServerCo
         Vec::with_capacity(96 + resources.iter().map(Bytes::len).sum::<usize>() + resources.len());
     out.extend_from_slice(b"{");
     if !cfg.has(Fault::ListSchemaMissing) {
-        out.extend_from_slice(format!("\"schemas\":[\"{LIST_RESPONSE_URN}\"],").as_bytes());
+        out.extend_from_slice(format!("\"schemas\":[\"{}\"],", urn::LIST_RESPONSE).as_bytes());
     }
     out.extend_from_slice(
         format!(
@@ -382,7 +381,7 @@ fn sort_key(resource: &Value, schema: &ResourceSchema, path: &AttrPath) -> Optio
     let resolved = schema.resolve(path)?;
     let holder = match resolved.container {
         Container::Core => resource.as_object()?,
-        Container::Extension(urn) => get_ci(resource.as_object()?, urn)?.as_object()?,
+        Container::Extension(urn) => get_key(resource.as_object()?, urn)?.as_object()?,
     };
     let mut value = holder.get(&resolved.attr.name)?;
     if let Value::Array(items) = value {

@@ -9,9 +9,9 @@ use super::error::ScimError;
 use super::faults::Fault;
 use super::input::Attributes;
 use super::kind::Kind;
-use super::resources::{attributes_of, commit, Ctx};
 use super::store::{Record, Store};
-use crate::scim::filter::eval::get_ci;
+use super::write::{attributes_of, commit, Ctx};
+use crate::scim::pointer::get_key;
 
 /// The `value` of every member in `attrs`.
 pub fn member_ids(attrs: &Attributes) -> Vec<String> {
@@ -96,7 +96,7 @@ pub fn join_claimed_groups(
 ) -> Option<Arc<Record>> {
     let claimed = body
         .as_object()
-        .and_then(|o| get_ci(o, "groups"))?
+        .and_then(|o| get_key(o, "groups"))?
         .as_array()?;
     for group_id in claimed.iter().filter_map(|g| g.get("value")?.as_str()) {
         let Some(group) = store.table(Kind::Group).get(group_id).cloned() else {

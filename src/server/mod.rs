@@ -33,6 +33,7 @@ mod input;
 mod kind;
 mod list;
 mod members;
+mod message;
 mod patch;
 mod projection;
 mod query;
@@ -41,6 +42,7 @@ mod respond;
 mod routes;
 mod state;
 mod store;
+mod write;
 
 #[cfg(test)]
 mod tests;

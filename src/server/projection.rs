@@ -247,12 +247,12 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::scim::schema;
+    use crate::scim::embedded;
 
-    const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    use crate::scim::urn::{ENTERPRISE_USER as ENT, USER};
 
     fn user() -> Value {
-        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENT], "id": "1",
+        json!({"schemas": [USER, ENT], "id": "1",
             "userName": "a", "password": "secret", "name": {"givenName": "B", "familyName": "J"},
             "emails": [{"value": "x@y", "type": "work"}],
             ENT: {"employeeNumber": "7", "department": "D"},
@@ -261,9 +261,9 @@ mod tests {
 
     fn project(attrs: Option<&str>, excluded: Option<&str>) -> Value {
         let cfg = ServerConfig::default();
-        Projection::parse(schema::user(), attrs, excluded, &cfg).apply(
+        Projection::parse(embedded::user(), attrs, excluded, &cfg).apply(
             &user(),
-            schema::user(),
+            embedded::user(),
             &cfg,
         )
     }
@@ -280,7 +280,7 @@ mod tests {
         let v = project(Some("USERNAME,name.familyName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"), None);
         assert_eq!(
             v,
-            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENT], "id": "1",
+            json!({"schemas": [USER, ENT], "id": "1",
                 "userName": "a", "name": {"familyName": "J"}, ENT: {"department": "D"}})
         );
         let v = project(Some(ENT), None);

@@ -4,10 +4,9 @@
 use serde_json::Value;
 
 use super::error::ScimError;
-use crate::scim::filter::eval::get_ci;
-
-/// The SearchRequest message schema URI.
-pub const SEARCH_REQUEST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+use super::message::require_schema;
+use crate::scim::pointer::get_key;
+use crate::scim::urn;
 
 /// A list/search request's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,21 +56,9 @@ impl ListQuery {
         let obj = body
             .as_object()
             .ok_or_else(|| ScimError::invalid_syntax("the SearchRequest must be a JSON object"))?;
-        let has_schema = get_ci(obj, "schemas")
-            .and_then(Value::as_array)
-            .is_some_and(|s| {
-                s.iter().any(|u| {
-                    u.as_str()
-                        .is_some_and(|u| u.eq_ignore_ascii_case(SEARCH_REQUEST_URN))
-                })
-            });
-        if !has_schema {
-            return Err(ScimError::invalid_syntax(format!(
-                "the SearchRequest needs \"schemas\": [\"{SEARCH_REQUEST_URN}\"]"
-            )));
-        }
+        require_schema(obj, urn::SEARCH_REQUEST, "SearchRequest")?;
         let text = |name: &str| -> Result<Option<String>, ScimError> {
-            match get_ci(obj, name) {
+            match get_key(obj, name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 Some(_) => Err(ScimError::invalid_syntax(format!(
@@ -80,7 +67,7 @@ impl ListQuery {
             }
         };
         let list = |name: &str| -> Result<Option<String>, ScimError> {
-            match get_ci(obj, name) {
+            match get_key(obj, name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 Some(Value::Array(items)) => {
@@ -97,7 +84,7 @@ impl ListQuery {
             }
         };
         let number = |name: &str| -> Result<Option<i64>, ScimError> {
-            match get_ci(obj, name) {
+            match get_key(obj, name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
                     ScimError::invalid_value(format!("\"{name}\" must be an integer"))
@@ -140,7 +127,7 @@ mod tests {
 
     #[test]
     fn reads_search_requests() {
-        let body = json!({"schemas": [SEARCH_REQUEST_URN], "attributes": ["userName", "name"], "count": 2});
+        let body = json!({"schemas": [urn::SEARCH_REQUEST], "attributes": ["userName", "name"], "count": 2});
         let q = ListQuery::from_search_request(&body).unwrap();
         assert_eq!(q.attributes.as_deref(), Some("userName,name"));
         assert!(ListQuery::from_search_request(&json!({"filter": "a pr"})).is_err());

@@ -4,13 +4,10 @@
 use serde_json::{json, Map, Value};
 
 use super::super::Dialect;
-use super::mapping::{Mapping, Target, ACTIVE_PATH, ENTERPRISE};
-
-pub const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub const CORE_GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub const ADSCIM_GROUP: &str =
-    "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
-pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+use super::mapping::{Mapping, Target, ACTIVE_PATH};
+use crate::scim::urn::{
+    ADSCIM_GROUP, ENTERPRISE_USER as ENTERPRISE, GROUP as CORE_GROUP, PATCH_OP, USER as CORE_USER,
+};
 
 fn uses_enterprise(mapping: &[Mapping]) -> bool {
     mapping

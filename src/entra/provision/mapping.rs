@@ -5,9 +5,8 @@
 use serde_json::Value;
 
 use super::input::SourceUser;
-use crate::run::pointer;
-
-pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+use crate::scim::pointer;
+use crate::scim::urn::ENTERPRISE_USER as ENTERPRISE;
 
 /// Where a mapped value comes from in Entra.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

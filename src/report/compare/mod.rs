@@ -12,6 +12,7 @@ use super::RunReport;
 use crate::http::Redactor;
 use crate::load::Level;
 use crate::run::Outcome;
+use crate::scim::text::truncate;
 
 /// One compared target and its finished run.
 #[derive(Debug, Clone, Copy)]
@@ -100,12 +101,7 @@ const MAX_MESSAGE: usize = 300;
 fn one_line(text: &str, redactor: &Redactor) -> String {
     let text = redactor.redact(text);
     let line = text.lines().next().unwrap_or("").trim();
-    if line.chars().count() > MAX_MESSAGE {
-        let cut: String = line.chars().take(MAX_MESSAGE).collect();
-        format!("{cut}…")
-    } else {
-        line.to_string()
-    }
+    truncate(line, MAX_MESSAGE)
 }
 
 impl Matrix {

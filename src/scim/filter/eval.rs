@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::{CompValue, CompareOp, Filter};
 use crate::scim::attr_path::AttrPath;
+use crate::scim::pointer::get_key;
 use crate::scim::schema::{AttrType, AttributeDef, Container, ResourceSchema};
 
 /// What the names in a filter are relative to.
@@ -63,7 +64,7 @@ impl Filter {
             Self::ValuePath { attr, filter } => {
                 let (container, def) = locate(node, attr, scope);
                 let Some(found) =
-                    container.and_then(|c| get_ci(c, def.map_or(&attr.name, |d| &d.name)))
+                    container.and_then(|c| get_key(c, def.map_or(&attr.name, |d| &d.name)))
                 else {
                     return false;
                 };
@@ -93,13 +94,13 @@ fn locate<'v, 'a>(
             Some(r) => match r.container {
                 Container::Core => (obj, Some(r.attr)),
                 Container::Extension(urn) => (
-                    obj.and_then(|o| get_ci(o, urn)).and_then(Value::as_object),
+                    obj.and_then(|o| get_key(o, urn)).and_then(Value::as_object),
                     Some(r.attr),
                 ),
             },
             None => match &path.urn {
                 Some(urn) if !schema.core.id.eq_ignore_ascii_case(urn) => (
-                    obj.and_then(|o| get_ci(o, urn)).and_then(Value::as_object),
+                    obj.and_then(|o| get_key(o, urn)).and_then(Value::as_object),
                     None,
                 ),
                 _ => (obj, None),
@@ -118,7 +119,7 @@ fn candidates<'v, 'a>(
     compare: bool,
 ) -> Vec<Candidate<'v, 'a>> {
     let (container, def) = locate(node, path, scope);
-    let Some(top) = container.and_then(|c| get_ci(c, def.map_or(&path.name, |d| &d.name))) else {
+    let Some(top) = container.and_then(|c| get_key(c, def.map_or(&path.name, |d| &d.name))) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -131,7 +132,7 @@ fn candidates<'v, 'a>(
         .and_then(|s| def.and_then(|d| d.sub_attribute(s)));
     let mut push = |v: &'v Value| match &sub_name {
         Some(s) => {
-            if let Some(inner) = v.as_object().and_then(|o| get_ci(o, s)) {
+            if let Some(inner) = v.as_object().and_then(|o| get_key(o, s)) {
                 out.push((inner, sub_def));
             }
         }
@@ -150,15 +151,6 @@ fn is_complex_value(v: &Value) -> bool {
         Value::Array(items) => items.first().is_some_and(Value::is_object),
         _ => false,
     }
-}
-
-/// Case-insensitive member lookup (exact match first).
-pub(crate) fn get_ci<'v>(obj: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    obj.get(key).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 /// RFC 7644 `pr`: a non-empty value, or a complex value with a non-empty member.
@@ -255,8 +247,8 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
 mod tests {
     use serde_json::json;
 
+    use crate::scim::embedded;
     use crate::scim::filter::parse;
-    use crate::scim::schema;
 
     fn user() -> serde_json::Value {
         json!({
@@ -282,7 +274,7 @@ mod tests {
 
     fn check(filter: &str) -> bool {
         parse(filter)
-            .map(|f| f.matches(&user(), schema::user()))
+            .map(|f| f.matches(&user(), embedded::user()))
             .unwrap_or_else(|e| panic!("{filter}: {e}"))
     }
 

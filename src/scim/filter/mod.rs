@@ -1,12 +1,12 @@
 //! SCIM filters (RFC 7644 §3.4.2.2): the syntax tree, its parser and its evaluation.
 //!
 //! ```
-//! use scimspec::scim::{filter, schema};
+//! use scimspec::scim::{embedded, filter};
 //! use serde_json::json;
 //! let f = filter::parse(r#"emails[type eq "work" and value co "@"] and not (active eq false)"#)?;
 //! let user = json!({"userName": "bjensen", "active": true,
 //!                   "emails": [{"type": "work", "value": "b@example.com"}]});
-//! assert!(f.matches(&user, schema::user()));
+//! assert!(f.matches(&user, embedded::user()));
 //! # Ok::<(), filter::FilterError>(())
 //! ```
 

@@ -409,8 +409,8 @@ mod robustness {
     use serde_json::json;
 
     use crate::scim::attr_path::AttrPath;
+    use crate::scim::embedded;
     use crate::scim::path::PatchPath;
-    use crate::scim::schema;
 
     const PIECES: &[&str] = &[
         "userName",
@@ -458,8 +458,8 @@ mod robustness {
                 .map(|_| PIECES[rng.random_range(0..PIECES.len())])
                 .collect();
             if let Ok(f) = super::parse(&text) {
-                let _ = f.validate(schema::user());
-                let _ = f.matches(&user, schema::user());
+                let _ = f.validate(embedded::user());
+                let _ = f.matches(&user, embedded::user());
                 assert_eq!(super::parse(&f.to_string()).as_ref(), Ok(&f), "{text}");
             }
             let _ = PatchPath::parse(&text);

@@ -145,11 +145,11 @@ fn check_operand(
 
 #[cfg(test)]
 mod tests {
+    use crate::scim::embedded;
     use crate::scim::filter::{parse, FilterError};
-    use crate::scim::schema;
 
     fn validate(text: &str) -> Result<(), FilterError> {
-        parse(text).and_then(|f| f.validate(schema::user()))
+        parse(text).and_then(|f| f.validate(embedded::user()))
     }
 
     #[test]

@@ -9,19 +9,18 @@ use super::error::ScimError;
 use super::faults::Fault;
 use super::input::Attributes;
 use super::kind::Kind;
+use super::message::require_schema;
 use super::ServerConfig;
 use crate::scim::attr_path::AttrPath;
-use crate::scim::filter::eval::get_ci;
 use crate::scim::filter::Filter;
 use crate::scim::path::PatchPath;
+use crate::scim::pointer::get_key;
 use crate::scim::schema::{AttributeDef, Container, Mutability, ResourceSchema};
+use crate::scim::urn;
 use values::{tidy, with_holder};
 
 mod ops;
 mod values;
-
-/// The PatchOp message schema URI.
-pub const PATCH_OP_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// A PATCH that failed: the error, and what the operations before it produced.
 #[derive(Debug)]
@@ -81,21 +80,9 @@ fn operations(body: &Value) -> Result<&Vec<Value>, ScimError> {
     let obj = body
         .as_object()
         .ok_or_else(|| ScimError::invalid_syntax("the PATCH body must be a JSON object"))?;
-    let has_schema = get_ci(obj, "schemas")
-        .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter().any(|u| {
-                u.as_str()
-                    .is_some_and(|u| u.eq_ignore_ascii_case(PATCH_OP_URN))
-            })
-        });
-    if !has_schema {
-        return Err(ScimError::invalid_syntax(format!(
-            "the PATCH body needs \"schemas\": [\"{PATCH_OP_URN}\"]"
-        )));
-    }
+    require_schema(obj, urn::PATCH_OP, "PATCH body")?;
     // RFC 7644 §3.5.2: "Operations", "an array of one or more PATCH operations".
-    get_ci(obj, "Operations")
+    get_key(obj, "Operations")
         .and_then(Value::as_array)
         .filter(|ops| !ops.is_empty())
         .ok_or_else(|| {
@@ -123,9 +110,9 @@ impl Engine<'_> {
         let obj = op
             .as_object()
             .ok_or_else(|| ScimError::invalid_syntax("each operation must be a JSON object"))?;
-        let op_kind = self.op_kind(get_ci(obj, "op"))?;
-        let value = get_ci(obj, "value");
-        let path = match get_ci(obj, "path") {
+        let op_kind = self.op_kind(get_key(obj, "op"))?;
+        let value = get_key(obj, "value");
+        let path = match get_key(obj, "path") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.trim().is_empty() && !self.cfg.strict => None,
             Some(Value::String(s)) => Some(s.as_str()),
@@ -355,7 +342,7 @@ mod tests {
 
     fn run(start: Value, ops: Value, cfg: &ServerConfig) -> Result<Value, ScimError> {
         let attrs = start.as_object().cloned().unwrap_or_default();
-        let body = json!({"schemas": [PATCH_OP_URN], "Operations": ops});
+        let body = json!({"schemas": [urn::PATCH_OP], "Operations": ops});
         apply(Kind::User, attrs, &body, cfg)
             .map(Value::Object)
             .map_err(|f| f.error)
@@ -382,7 +369,7 @@ mod tests {
                 .as_object()
                 .cloned()
                 .unwrap_or_default(),
-            &json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "add", "path": "title", "value": "t"}, {"op": "add", "path": "bad[", "value": 1}]}),
+            &json!({"schemas": [urn::PATCH_OP], "Operations": [{"op": "add", "path": "title", "value": "t"}, {"op": "add", "path": "bad[", "value": 1}]}),
             &ServerConfig::default(),
         );
         let failure = r.err();

@@ -1,8 +1,7 @@
 use serde_json::{json, Value};
 
-use super::client::{Client, GROUP, USER};
-
-const BULK: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+use super::client::Client;
+use crate::scim::urn::{BULK_REQUEST, GROUP, USER};
 
 fn statuses(r: &Value) -> Vec<String> {
     r["Operations"]
@@ -18,7 +17,7 @@ fn statuses(r: &Value) -> Vec<String> {
 #[tokio::test]
 async fn bulk_resolves_references_in_any_order() {
     let c = Client::default().await;
-    let body = json!({"schemas": [BULK], "Operations": [
+    let body = json!({"schemas": [BULK_REQUEST], "Operations": [
         {"method": "POST", "path": "/Groups", "bulkId": "g", "data": {"schemas": [GROUP], "displayName": "Tour Guides", "members": [{"type": "User", "value": "bulkId:u"}]}},
         {"method": "POST", "path": "/Users", "bulkId": "u", "data": {"schemas": [USER], "userName": "Alice"}},
         {"method": "PATCH", "path": "/Users/bulkId:u", "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "title", "value": "Guide"}]}},
@@ -55,7 +54,7 @@ async fn bulk_resolves_references_in_any_order() {
 async fn bulk_limits_and_fail_on_errors() {
     let c = Client::default().await;
     let dup = json!({"schemas": [USER], "userName": "same"});
-    let body = json!({"schemas": [BULK], "failOnErrors": 1, "Operations": [
+    let body = json!({"schemas": [BULK_REQUEST], "failOnErrors": 1, "Operations": [
         {"method": "POST", "path": "/Users", "bulkId": "a", "data": dup},
         {"method": "POST", "path": "/Users", "bulkId": "b", "data": dup},
         {"method": "POST", "path": "/Users", "bulkId": "c", "data": {"schemas": [USER], "userName": "other"}}
@@ -66,21 +65,24 @@ async fn bulk_limits_and_fail_on_errors() {
         .map(|_| json!({"method": "DELETE", "path": "/Users/x"}))
         .collect();
     let r = c
-        .post("/Bulk", &json!({"schemas": [BULK], "Operations": ops}))
+        .post(
+            "/Bulk",
+            &json!({"schemas": [BULK_REQUEST], "Operations": ops}),
+        )
         .await;
     assert_eq!((r.status, r.json()["status"].as_str()), (413, Some("413")));
     let big = "x".repeat(1_100_000);
     let r = c
         .post(
             "/Bulk",
-            &json!({"schemas": [BULK], "Operations": [], "pad": big}),
+            &json!({"schemas": [BULK_REQUEST], "Operations": [], "pad": big}),
         )
         .await;
     assert_eq!(r.status, 413);
     assert!(r.json()["detail"]
         .as_str()
         .is_some_and(|d| d.contains("1048576")));
-    let r = c.post("/Bulk", &json!({"schemas": [BULK], "Operations": [{"method": "POST", "path": "/Users", "bulkId": "z",
+    let r = c.post("/Bulk", &json!({"schemas": [BULK_REQUEST], "Operations": [{"method": "POST", "path": "/Users", "bulkId": "z",
         "data": {"schemas": [GROUP], "displayName": "x", "members": [{"value": "bulkId:nowhere"}]}}]})).await;
     assert_eq!(statuses(&r.json()), vec!["400"], "{}", r.body);
     c.stop().await;

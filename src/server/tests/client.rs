@@ -4,6 +4,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::scim::urn;
 use crate::server::{spawn, RunningServer, ServerConfig};
 
 /// A parsed response.
@@ -115,7 +116,7 @@ impl Client {
         let r = self
             .post(
                 "/Users",
-                &serde_json::json!({"schemas": [USER], "userName": user_name}),
+                &serde_json::json!({"schemas": [urn::USER], "userName": user_name}),
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
@@ -127,14 +128,9 @@ impl Client {
     }
 }
 
-pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
 /// A PatchOp body.
 pub fn patch_op(ops: Value) -> Value {
-    serde_json::json!({"schemas": [PATCH_OP], "Operations": ops})
+    serde_json::json!({"schemas": [urn::PATCH_OP], "Operations": ops})
 }
 
 fn parse(buf: &[u8]) -> Reply {

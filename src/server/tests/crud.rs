@@ -1,6 +1,7 @@
 use serde_json::json;
 
-use super::client::{Client, ENTERPRISE, GROUP, USER};
+use super::client::Client;
+use crate::scim::urn::{ENTERPRISE_USER, GROUP, USER};
 use crate::server::ServerConfig;
 
 #[tokio::test]
@@ -96,15 +97,15 @@ async fn put_replaces_and_ignores_read_only() {
     let c = Client::default().await;
     let id = c.user("put-me").await;
     let r = c
-        .put(&format!("/Users/{id}"), &json!({"schemas": [USER, ENTERPRISE], "id": "other", "userName": "put-me", "title": "Boss",
-            ENTERPRISE: {"employeeNumber": "42"}}))
+        .put(&format!("/Users/{id}"), &json!({"schemas": [USER, ENTERPRISE_USER], "id": "other", "userName": "put-me", "title": "Boss",
+            ENTERPRISE_USER: {"employeeNumber": "42"}}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let u = r.json();
     assert_eq!(u["id"], id.as_str());
     assert_eq!(u["title"], "Boss");
-    assert_eq!(u[ENTERPRISE]["employeeNumber"], "42");
-    assert_eq!(u["schemas"], json!([USER, ENTERPRISE]));
+    assert_eq!(u[ENTERPRISE_USER]["employeeNumber"], "42");
+    assert_eq!(u["schemas"], json!([USER, ENTERPRISE_USER]));
     assert_ne!(u["meta"]["created"], u["meta"]["lastModified"]);
     let r = c
         .put(

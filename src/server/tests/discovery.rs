@@ -14,7 +14,7 @@ async fn discovery_endpoints_describe_the_server() {
     assert_eq!(rts["totalResults"], 2);
     assert_eq!(
         rts["Resources"][0]["schemaExtensions"][0]["schema"],
-        super::client::ENTERPRISE
+        crate::scim::urn::ENTERPRISE_USER
     );
     assert_eq!(
         c.get("/ResourceTypes/Group").await.json()["endpoint"],

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::client::{patch_op, Client, Reply, ENTERPRISE, GROUP, USER};
+use super::client::{patch_op, Client, Reply};
+use crate::scim::urn::{ADSCIM_GROUP, ENTERPRISE_USER, GROUP, USER};
 use crate::server::{Fault, ServerConfig};
 
 fn id(r: &Reply) -> String {
@@ -212,16 +213,16 @@ async fn probe_more(c: &Client, fault: Fault) -> String {
         MultiplePrimaryAccepted => created(c, json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x", "primary": true}, {"value": "b@x", "primary": true}]}), "/emails").await,
         ReadOnlySubAttributesStored => {
             let boss = id(&create(c, user("boss")).await);
-            let body = json!({"schemas": [USER, ENTERPRISE], "userName": "a", ENTERPRISE: {"manager": {"value": boss, "displayName": "X"}}});
-            created(c, body, &format!("/{ENTERPRISE}/manager/displayName")).await
+            let body = json!({"schemas": [USER, ENTERPRISE_USER], "userName": "a", ENTERPRISE_USER: {"manager": {"value": boss, "displayName": "X"}}});
+            created(c, body, &format!("/{ENTERPRISE_USER}/manager/displayName")).await
         }
         UniquenessNoneEnforced => {
             create(c, json!({"schemas": [USER], "userName": "a", "displayName": "D"})).await;
             created(c, json!({"schemas": [USER], "userName": "b", "displayName": "D"}), "/displayName").await
         }
         ExtensionFlattened | ExtensionSchemaNotListed => {
-            let r = create(c, json!({"schemas": [USER, ENTERPRISE], "userName": "a", ENTERPRISE: {"department": "D"}})).await.json();
-            format!("{} {}", r.get(ENTERPRISE).is_some(), r["schemas"])
+            let r = create(c, json!({"schemas": [USER, ENTERPRISE_USER], "userName": "a", ENTERPRISE_USER: {"department": "D"}})).await.json();
+            format!("{} {}", r.get(ENTERPRISE_USER).is_some(), r["schemas"])
         }
         UserGroupsWritable => {
             let gid = group_with(c, &[]).await;
@@ -618,11 +619,11 @@ async fn probe(c: &Client, fault: Fault) -> String {
                 .to_string()
         }
         ManagerStringRejected => {
-            let ops = json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": "boss"}]);
+            let ops = json!([{"op": "replace", "path": format!("{ENTERPRISE_USER}:manager"), "value": "boss"}]);
             patched(c, user("a"), ops).await.status.to_string()
         }
         AdscimSchemaRejected => {
-            let body = json!({"schemas": [GROUP, "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"], "displayName": "G"});
+            let body = json!({"schemas": [GROUP, ADSCIM_GROUP], "displayName": "G"});
             c.post("/Groups", &body).await.status.to_string()
         }
         NullAttributesRejected => create(

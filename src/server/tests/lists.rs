@@ -1,6 +1,7 @@
 use serde_json::{json, Value};
 
-use super::client::{Client, ENTERPRISE, USER};
+use super::client::Client;
+use crate::scim::urn::{ENTERPRISE_USER, USER};
 
 async fn seeded() -> Client {
     let c = Client::default().await;
@@ -10,9 +11,9 @@ async fn seeded() -> Client {
         ("carol", Some("engineer"), "R&D", "work"),
         ("dave", Some("Manager"), "Ops", "other"),
     ] {
-        let mut body = json!({"schemas": [USER, ENTERPRISE], "userName": name, "active": name != "dave",
+        let mut body = json!({"schemas": [USER, ENTERPRISE_USER], "userName": name, "active": name != "dave",
             "emails": [{"value": format!("{name}@example.com"), "type": email_type}],
-            ENTERPRISE: {"department": dept}});
+            ENTERPRISE_USER: {"department": dept}});
         if let Some(t) = title {
             body["title"] = json!(t);
         }

@@ -1,6 +1,7 @@
 use serde_json::json;
 
-use super::client::{patch_op, Client, ENTERPRISE, USER};
+use super::client::{patch_op, Client};
+use crate::scim::urn::{ADSCIM_GROUP, ENTERPRISE_USER, GROUP, USER};
 
 #[tokio::test]
 async fn patch_add_replace_remove_with_simple_paths() {
@@ -51,13 +52,13 @@ async fn patch_add_replace_remove_with_simple_paths() {
         (400, Some("noTarget"))
     );
     let r = c
-        .patch(&format!("/Users/{id}"), &patch_op(json!([{"op": "replace", "path": format!("{ENTERPRISE}:employeeNumber"), "value": "7"}])))
+        .patch(&format!("/Users/{id}"), &patch_op(json!([{"op": "replace", "path": format!("{ENTERPRISE_USER}:employeeNumber"), "value": "7"}])))
         .await;
-    assert_eq!(r.json()[ENTERPRISE]["employeeNumber"], "7");
+    assert_eq!(r.json()[ENTERPRISE_USER]["employeeNumber"], "7");
     assert!(r.json()["schemas"]
         .as_array()
         .unwrap()
-        .contains(&json!(ENTERPRISE)));
+        .contains(&json!(ENTERPRISE_USER)));
     c.stop().await;
 }
 
@@ -93,7 +94,7 @@ async fn every_path_form_of_figure_8() {
         u["emails"],
         json!([{"value": "w@x", "type": "work"}, {"value": "h2@x", "type": "home", "primary": true}, {"type": "other", "value": "o@x"}])
     );
-    assert_eq!(u[ENTERPRISE]["manager"], json!({"value": "m1"}));
+    assert_eq!(u[ENTERPRISE_USER]["manager"], json!({"value": "m1"}));
     assert_eq!(u["name"], json!({"givenName": "P", "familyName": "Q"}));
     // Replacing a multi-valued attribute replaces all values; primary moves.
     let r = c.patch(&url, &patch_op(json!([
@@ -209,7 +210,7 @@ async fn entra_default_dialect_and_strict_mode() {
         .await;
         let id = user_with(
             &c,
-            json!({"schemas": [USER, ENTERPRISE], "userName": "entra", "active": true,
+            json!({"schemas": [USER, ENTERPRISE_USER], "userName": "entra", "active": true,
             "addresses": null, "roles": []}),
         )
         .await;
@@ -233,8 +234,8 @@ async fn entra_default_dialect_and_strict_mode() {
             let u = c.get(&url).await.json();
             assert_eq!(u["active"], false);
             assert_eq!(u["name"]["givenName"], "G");
-            assert_eq!(u[ENTERPRISE]["employeeNumber"], "9");
-            assert_eq!(u[ENTERPRISE]["manager"]["value"], boss.as_str());
+            assert_eq!(u[ENTERPRISE_USER]["employeeNumber"], "9");
+            assert_eq!(u[ENTERPRISE_USER]["manager"]["value"], boss.as_str());
         }
         // The RFC forms work in both modes.
         let r = c
@@ -242,12 +243,12 @@ async fn entra_default_dialect_and_strict_mode() {
                 &url,
                 &patch_op(
                     json!([{"op": "replace", "value": {"active": true, "name": {"familyName": "F"},
-            ENTERPRISE: {"employeeNumber": "10"}}}]),
+            ENTERPRISE_USER: {"employeeNumber": "10"}}}]),
                 ),
             )
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(r.json()[ENTERPRISE]["employeeNumber"], "10");
+        assert_eq!(r.json()[ENTERPRISE_USER]["employeeNumber"], "10");
         c.stop().await;
     }
 }
@@ -258,8 +259,13 @@ async fn entra_group_membership_dialects() {
     let u1 = c.user("g1").await;
     let u2 = c.user("g2").await;
     let u3 = c.user("g3").await;
-    let r = c.post("/Groups", &json!({"schemas": [super::client::GROUP, "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
-        "displayName": "Team", "members": []})).await;
+    let r = c
+        .post(
+            "/Groups",
+            &json!({"schemas": [GROUP, ADSCIM_GROUP],
+        "displayName": "Team", "members": []}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let url = format!("/Groups/{}", r.json()["id"].as_str().unwrap());
     let r = c.patch(&url, &patch_op(json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": u1}, {"value": u2}, {"value": u3}]}]))).await;

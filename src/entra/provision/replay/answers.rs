@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::super::mapping::Target;
 use crate::entra::probe;
 use crate::http::Exchange;
-use crate::run::pointer;
+use crate::scim::pointer;
 
 /// `: detail` of a SCIM error (or the start of the body), empty when there is nothing to say.
 pub(super) fn scim_error_detail(exchange: &Exchange) -> String {

@@ -1,17 +1,26 @@
-//! JSON pointers as cases use them: object keys match case-insensitively (SCIM attribute
-//! names are case-insensitive, RFC 7643 §2.1) and a `*` segment stands for every element
-//! of an array.
+//! JSON pointers as cases use them, and the key lookup under them: object keys match
+//! case-insensitively (SCIM attribute names are case-insensitive, RFC 7643 §2.1) and a `*`
+//! segment stands for every element of an array.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Looks up a key: exactly first, then ignoring ASCII case.
-pub fn get_key<'a>(object: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub fn get_key<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).or_else(|| {
         object
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v)
     })
+}
+
+/// [`get_key`] for changing the value.
+pub fn get_key_mut<'a>(object: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if object.contains_key(key) {
+        return object.get_mut(key);
+    }
+    let found = object.keys().find(|k| k.eq_ignore_ascii_case(key))?.clone();
+    object.get_mut(&found)
 }
 
 fn unescape(segment: &str) -> String {
@@ -81,5 +90,22 @@ mod tests {
         assert_eq!(get(&doc, "/Resources/1/userName"), Some(&json!("b")));
         assert_eq!(get(&doc, "/missing/x"), None);
         assert_eq!(get(&doc, ""), Some(&doc));
+    }
+
+    #[test]
+    fn keys_match_exactly_first_then_ignoring_case() {
+        let mut obj = serde_json::Map::new();
+        obj.insert("userName".into(), json!("exact"));
+        obj.insert("USERNAME".into(), json!("upper"));
+        obj.insert("title".into(), json!("t"));
+        assert_eq!(get_key(&obj, "USERNAME"), Some(&json!("upper")));
+        assert_eq!(get_key(&obj, "username"), Some(&json!("exact")));
+        assert_eq!(get_key(&obj, "TITLE"), Some(&json!("t")));
+        assert_eq!(get_key(&obj, "other"), None);
+        if let Some(v) = get_key_mut(&mut obj, "Title") {
+            *v = json!("changed");
+        }
+        assert_eq!(obj["title"], json!("changed"));
+        assert!(get_key_mut(&mut obj, "other").is_none());
     }
 }
