@@ -9,6 +9,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::{expand, ConfigError, TargetConfig};
+use crate::scim::text::line_of_offset;
 
 /// Where `scimspec compare` writes its reports.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,10 +62,6 @@ pub struct Config {
     dir: PathBuf,
     /// The file as named on the command line, for messages.
     pub path: String,
-}
-
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 impl Config {
