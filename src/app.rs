@@ -200,7 +200,7 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         Err(e) => return Err(AppError::Http(e)),
     };
     if let Some(p) = &profile {
-        p.restrict(&mut discovery.capabilities);
+        plan::restrict_capabilities(p, &mut discovery.capabilities);
     }
     let plan = plan::plan_for_profile(
         &suite,

@@ -160,7 +160,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         }
     };
     if let Some(profile) = &p.profile {
-        profile.restrict(&mut discovery.capabilities);
+        plan::restrict_capabilities(profile, &mut discovery.capabilities);
     }
     let selection = Selection {
         tags: if args.select.tags.is_empty() {

@@ -1,14 +1,17 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
 //! case whose required capability the target does not advertise.
 
+mod attr_uses;
 mod capabilities;
 mod discovery;
+mod profile_fit;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
+pub use profile_fit::restrict_capabilities;
 
 use crate::load::{Case, Suite};
-use crate::profile::{usage, Profile};
+use crate::profile::Profile;
 
 /// A case with the reason it will not run, if any.
 #[derive(Debug, Clone)]
@@ -83,7 +86,7 @@ pub fn plan_for_profile(
 ) -> Plan {
     let mut capabilities = capabilities.clone();
     if let Some(p) = profile {
-        p.restrict(&mut capabilities);
+        restrict_capabilities(p, &mut capabilities);
     }
     Plan {
         cases: suite
@@ -93,7 +96,7 @@ pub fn plan_for_profile(
             .map(|case| PlannedCase {
                 skip: capabilities
                     .skip_reason(&case.requires)
-                    .or_else(|| profile.and_then(|p| usage::skip_reason(p, case))),
+                    .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case))),
                 case: case.clone(),
             })
             .collect(),

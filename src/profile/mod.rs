@@ -3,26 +3,25 @@
 //! A profile lists the User attributes a target supports or requires and their formats, how it
 //! authenticates, its matching attribute and whether groups are provisioned. It feeds the
 //! pipeline in one direction:
-//! - the planner skips cases that need what the profile excludes ([`usage`]), with the reason;
+//! - the planner skips cases that need what the profile excludes (`plan::profile_fit`), with
+//!   the reason, reading the attribute uses of their requests ([`attr_use`]);
 //! - the runner gets test data that fits the profile ([`data`]): template variables such as
 //!   `{{e164}}` or `{{profile.work_email_type}}`, and the profile's required attributes added
 //!   to every User a case creates;
 //! - the embedded server can behave like such a target (`scimspec serve --profile NAME`),
 //!   checking resources with [`Profile::check_resource`].
 
+pub mod attr_use;
 pub mod data;
 mod model;
-pub mod usage;
 
 use std::path::Path;
 
 use thiserror::Error;
 
+pub use attr_use::{AttrUse, TypeInfo, UseKind};
 pub use model::{AttributeSpec, AuthMethod, AuthSpec, Format, ProfileFile, Unsupported};
-pub use usage::{AttrUse, TypeInfo, UseKind};
 
-use crate::load::Capability;
-use crate::plan::Capabilities;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::PatchPath;
 
@@ -94,7 +93,8 @@ pub struct Attr {
 }
 
 impl Attr {
-    fn matches(&self, urn: Option<&str>, name: &str) -> bool {
+    /// True when this is the attribute `name` of schema `urn` (default the core User schema).
+    pub fn matches(&self, urn: Option<&str>, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name)
             && urn.unwrap_or(CORE_USER).eq_ignore_ascii_case(&self.urn)
     }
@@ -199,37 +199,11 @@ impl Profile {
         out
     }
 
-    /// Marks what the profile excludes as unsupported: groups when they are not provisioned,
-    /// the Enterprise User extension when no attribute of it is listed.
-    pub fn restrict(&self, capabilities: &mut Capabilities) {
-        if !self.file.groups {
-            capabilities.set(
-                Capability::Groups,
-                false,
-                format!("profile {} does not provision groups", self.name()),
-            );
-        }
-        if !self.has_enterprise_user() {
-            capabilities.set(
-                Capability::EnterpriseUser,
-                false,
-                format!(
-                    "profile {} does not include the Enterprise User extension",
-                    self.name()
-                ),
-            );
-        }
-    }
-
     /// Why a use of an attribute does not fit this target, if it does not.
     pub fn check_use(&self, u: &AttrUse) -> Result<(), String> {
         let shown = u.shown();
         // Common attributes (RFC 7643 §3.1) every resource has.
-        if u.urn.is_none()
-            && ["id", "meta", "schemas"]
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&u.name))
-        {
+        if u.urn.is_none() && attr_use::is_common_attribute(&u.name) {
             return Ok(());
         }
         let attrs = self.attrs_named(u.urn.as_deref(), &u.name);
@@ -378,7 +352,7 @@ impl Profile {
     pub fn check_resource(&self, resource: &serde_json::Value) -> Vec<String> {
         let mut problems = Vec::new();
         let mut uses = Vec::new();
-        usage::resource_uses(resource, UseKind::Write, &mut uses);
+        attr_use::resource_uses(resource, UseKind::Write, &mut uses);
         if self.file.unsupported == Unsupported::Reject {
             for u in &uses {
                 if let Err(p) = self.check_use(u) {
@@ -566,7 +540,7 @@ fn parse_attr(spec: &AttributeSpec) -> Result<Attr, String> {
     })
 }
 
-fn type_of_filter(filter: &Filter) -> Option<String> {
+pub(crate) fn type_of_filter(filter: &Filter) -> Option<String> {
     match filter {
         Filter::Compare {
             path,
