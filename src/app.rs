@@ -149,12 +149,11 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         .map_err(AppError::Runtime)?;
 
     if args.list {
-        let plan = plan::plan_for_profile(
-            &suite,
-            &selection,
-            &Capabilities::default(),
-            profile.as_deref(),
-        );
+        let mut capabilities = Capabilities::default();
+        if let Some(p) = &profile {
+            plan::restrict_capabilities(p, &mut capabilities);
+        }
+        let plan = plan::plan_for_profile(&suite, &selection, &capabilities, profile.as_deref());
         let client =
             HttpClient::new(ClientOptions::new("http://127.0.0.1/")).map_err(AppError::Http)?;
         run::execute(

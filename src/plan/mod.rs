@@ -75,19 +75,16 @@ pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -
     plan_for_profile(suite, selection, capabilities, None)
 }
 
-/// [`plan`] for a target with a profile: what the profile excludes (groups, the Enterprise User
-/// extension) counts as unsupported, and a case needing an attribute, value type or test data
-/// the profile excludes is skipped with the reason.
+/// [`plan`] for a target with a profile: a case needing an attribute, value type or test data
+/// the profile excludes is skipped with the reason. `capabilities` are taken as they are: what
+/// the profile excludes (groups, the Enterprise User extension) is marked unsupported by
+/// [`restrict_capabilities`] beforehand, once, so that the reports show the same evidence.
 pub fn plan_for_profile(
     suite: &Suite,
     selection: &Selection,
     capabilities: &Capabilities,
     profile: Option<&Profile>,
 ) -> Plan {
-    let mut capabilities = capabilities.clone();
-    if let Some(p) = profile {
-        restrict_capabilities(p, &mut capabilities);
-    }
     Plan {
         cases: suite
             .cases
@@ -106,6 +103,38 @@ pub fn plan_for_profile(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn suite_with_a_case_requiring_groups() -> Suite {
+        let text = "cases:\n  - id: c\n    title: t\n    spec: RFC7644 §3.3\n    level: MUST\n    requires: [groups]\n    steps:\n      - request: { method: GET, path: /Users }\n";
+        crate::load::load_sources([("x.yaml".to_string(), text.to_string())])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn planning_takes_the_capabilities_as_restricted_by_the_caller() {
+        let suite = suite_with_a_case_requiring_groups();
+        let samanage = crate::profile::load("samanage").unwrap_or_else(|e| panic!("{e}"));
+        // The profile does not provision groups, but planning does not restrict again: the
+        // capabilities it is given are the ones the skip reasons (and the reports) use.
+        let unrestricted = Capabilities::default();
+        let planned = plan_for_profile(
+            &suite,
+            &Selection::default(),
+            &unrestricted,
+            Some(&samanage),
+        );
+        assert_eq!(planned.cases[0].skip, None);
+
+        let mut restricted = Capabilities::default();
+        restrict_capabilities(&samanage, &mut restricted);
+        let before = format!("{restricted:?}");
+        let planned = plan_for_profile(&suite, &Selection::default(), &restricted, Some(&samanage));
+        assert_eq!(
+            planned.cases[0].skip.as_deref(),
+            Some("requires groups: profile samanage does not provision groups")
+        );
+        assert_eq!(format!("{restricted:?}"), before);
+    }
 
     #[test]
     fn section_prefixes() {
