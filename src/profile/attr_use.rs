@@ -181,7 +181,7 @@ pub fn patch_operation_uses(op: &Value, out: &mut Vec<AttrUse>) {
             if is_common_attribute(&p.attr.name) {
                 return;
             }
-            let filter_type = p.filter.as_ref().and_then(super::type_of_filter);
+            let filter_type = p.filter.as_ref().and_then(super::parse::type_of_filter);
             if p.filter.is_some() || p.attr.sub_attr.is_some() || p.sub_attr.is_some() {
                 let mut u = AttrUse::new(
                     p.attr.urn.as_deref(),
