@@ -220,17 +220,16 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
         .into_iter()
         .map(|(i, r)| (plan.cases[i].case.clone(), r))
         .collect();
-    let mut report = RunReport {
+    let report = RunReport {
         target: base_url,
         run_id,
         discovery,
         results,
         duration: started.elapsed(),
-        known_deviations: Default::default(),
     };
     let comparison = baseline.as_ref().map(|b| {
         let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
-        baseline::apply(b, &mut report, &ids)
+        baseline::compare(b, &report.results, &ids)
     });
     let suite_props: Vec<(String, String)> = profile
         .iter()
@@ -247,6 +246,7 @@ pub fn run(args: &RunArgs) -> Result<RunStatus, AppError> {
             name: "scimspec",
             report: &report,
             properties: &suite_props,
+            baseline: comparison.as_ref(),
         }],
         &args.junit,
     )?;

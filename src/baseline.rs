@@ -10,7 +10,6 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::load::Case;
-use crate::report::RunReport;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -75,11 +74,12 @@ impl Baseline {
     }
 }
 
-/// How a run compares with its baseline.
-#[derive(Debug, Clone, Default)]
+/// How a run compares with its baseline: a value the reporters read (the console's baseline
+/// lines, the `known-deviation` property in JUnit, the `(known)` mark of the compare matrix).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Comparison {
-    /// Cases whose outcome is the known one.
-    pub expected: Vec<String>,
+    /// Cases whose outcome is the known one: case id → the reason recorded in the baseline.
+    pub expected: BTreeMap<String, String>,
     /// Failed, errored or warned cases the baseline does not list (or lists with another outcome).
     pub unexpected: Vec<String>,
     /// Baseline entries that no longer hold: (case id, what happened instead).
@@ -89,6 +89,11 @@ pub struct Comparison {
 impl Comparison {
     pub fn is_clean(&self) -> bool {
         self.unexpected.is_empty() && self.stale.is_empty()
+    }
+
+    /// The baseline's reason for a case that ended as its entry says (a known deviation).
+    pub fn known_reason(&self, case_id: &str) -> Option<&str> {
+        self.expected.get(case_id).map(String::as_str)
     }
 }
 
@@ -103,7 +108,7 @@ pub fn compare(
     for (case, result) in results {
         match baseline.cases.get(&case.id) {
             Some(entry) if entry.outcome.outcome() == result.outcome => {
-                cmp.expected.push(case.id.clone())
+                cmp.expected.insert(case.id.clone(), entry.reason.clone());
             }
             Some(entry) => {
                 cmp.stale.push((
@@ -132,20 +137,6 @@ pub fn compare(
     for id in baseline.cases.keys() {
         if !all_ids.contains(id) {
             cmp.stale.push((id.clone(), "no case has this id".into()));
-        }
-    }
-    cmp
-}
-
-/// Compares a finished run with its baseline and records, in the report, the reason of every
-/// case that ended as its baseline entry says (the reporters show it).
-pub fn apply(baseline: &Baseline, report: &mut RunReport, all_ids: &[String]) -> Comparison {
-    let cmp = compare(baseline, &report.results, all_ids);
-    for id in &cmp.expected {
-        if let Some(entry) = baseline.cases.get(id) {
-            report
-                .known_deviations
-                .insert(id.clone(), entry.reason.clone());
         }
     }
     cmp

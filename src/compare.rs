@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::{self, AppError};
-use crate::baseline::{self, Baseline};
+use crate::baseline::{self, Baseline, Comparison};
 use crate::cli::CompareArgs;
 use crate::config::{Config, ConfigError, TargetConfig, DEFAULT_JOBS, DEFAULT_TIMEOUT};
 use crate::http::{ClientOptions, HttpClient, Redactor};
@@ -40,6 +40,8 @@ pub struct TargetRun {
     /// Outcomes its baseline does not expect, and baseline entries that no longer hold (without
     /// a baseline: every failed or errored case).
     pub unexpected: Vec<String>,
+    /// How the run compares with the target's baseline, when it has one.
+    pub baseline: Option<Comparison>,
     pub redactor: Redactor,
 }
 
@@ -121,10 +123,10 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
             discovery: Discovery::default(),
             results: Vec::new(),
             duration: started.elapsed(),
-            known_deviations: Default::default(),
         },
         problem: Some(problem),
         unexpected: Vec::new(),
+        baseline: None,
         redactor: Redactor::new(),
     };
     let url = match url {
@@ -197,18 +199,19 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         .map(|c| c.case.clone())
         .zip(results)
         .collect();
-    let mut report = RunReport {
+    let report = RunReport {
         target: url,
         run_id,
         discovery,
         results,
         duration: started.elapsed(),
-        known_deviations: Default::default(),
     };
-    let unexpected = match &p.baseline {
-        Some(b) => {
-            let ids: Vec<String> = p.suite.cases.iter().map(|c| c.id.clone()).collect();
-            let cmp = baseline::apply(b, &mut report, &ids);
+    let comparison = p.baseline.as_ref().map(|b| {
+        let ids: Vec<String> = p.suite.cases.iter().map(|c| c.id.clone()).collect();
+        baseline::compare(b, &report.results, &ids)
+    });
+    let unexpected = match &comparison {
+        Some(cmp) => {
             let mut out: Vec<String> = cmp
                 .unexpected
                 .iter()
@@ -238,6 +241,7 @@ async fn run_target(p: Prepared, args: CompareArgs) -> TargetRun {
         report,
         problem,
         unexpected,
+        baseline: comparison,
         redactor,
     }
 }
@@ -328,6 +332,7 @@ pub fn compare(args: &CompareArgs) -> Result<CompareResult, AppError> {
             auth: &r.auth,
             report: &r.report,
             problem: r.problem.as_deref(),
+            baseline: r.baseline.as_ref(),
         })
         .collect();
     let matrix = Matrix::new(&targets, &redactor);
@@ -356,6 +361,7 @@ pub fn compare(args: &CompareArgs) -> Result<CompareResult, AppError> {
             name: &r.name,
             report: &r.report,
             properties: p,
+            baseline: r.baseline.as_ref(),
         })
         .collect();
     junit::write_suites(&suites, &xml)?;
