@@ -1,5 +1,6 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
-//! case whose required capability the target does not advertise.
+//! case whose required capability the target does not advertise, or that does not fit the
+//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`).
 
 mod attr_uses;
 mod capabilities;
