@@ -10,7 +10,6 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::load::Case;
-use crate::report::RunReport;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -65,21 +64,27 @@ impl Baseline {
             path: shown.clone(),
             detail: e.to_string(),
         })?;
-        serde_yaml_ng::from_str(&text).map_err(|e| BaselineError::Invalid {
+        Self::parse(&shown, &text)
+    }
+
+    /// Parses the text of a baseline file; `origin` names it in errors (with the line).
+    pub fn parse(origin: &str, text: &str) -> Result<Self, BaselineError> {
+        serde_yaml_ng::from_str(text).map_err(|e| BaselineError::Invalid {
             path: match e.location() {
-                Some(l) => format!("{shown}:{}", l.line()),
-                None => shown,
+                Some(l) => format!("{origin}:{}", l.line()),
+                None => origin.to_string(),
             },
             detail: e.to_string(),
         })
     }
 }
 
-/// How a run compares with its baseline.
-#[derive(Debug, Clone, Default)]
+/// How a run compares with its baseline: a value the reporters read (the console's baseline
+/// lines, the `known-deviation` property in JUnit, the `(known)` mark of the compare matrix).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Comparison {
-    /// Cases whose outcome is the known one.
-    pub expected: Vec<String>,
+    /// Cases whose outcome is the known one: case id → the reason recorded in the baseline.
+    pub expected: BTreeMap<String, String>,
     /// Failed, errored or warned cases the baseline does not list (or lists with another outcome).
     pub unexpected: Vec<String>,
     /// Baseline entries that no longer hold: (case id, what happened instead).
@@ -89,6 +94,11 @@ pub struct Comparison {
 impl Comparison {
     pub fn is_clean(&self) -> bool {
         self.unexpected.is_empty() && self.stale.is_empty()
+    }
+
+    /// The baseline's reason for a case that ended as its entry says (a known deviation).
+    pub fn known_reason(&self, case_id: &str) -> Option<&str> {
+        self.expected.get(case_id).map(String::as_str)
     }
 }
 
@@ -103,7 +113,7 @@ pub fn compare(
     for (case, result) in results {
         match baseline.cases.get(&case.id) {
             Some(entry) if entry.outcome.outcome() == result.outcome => {
-                cmp.expected.push(case.id.clone())
+                cmp.expected.insert(case.id.clone(), entry.reason.clone());
             }
             Some(entry) => {
                 cmp.stale.push((
@@ -137,16 +147,181 @@ pub fn compare(
     cmp
 }
 
-/// Compares a finished run with its baseline and records, in the report, the reason of every
-/// case that ended as its baseline entry says (the reporters show it).
-pub fn apply(baseline: &Baseline, report: &mut RunReport, all_ids: &[String]) -> Comparison {
-    let cmp = compare(baseline, &report.results, all_ids);
-    for id in &cmp.expected {
-        if let Some(entry) = baseline.cases.get(id) {
-            report
-                .known_deviations
-                .insert(id.clone(), entry.reason.clone());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASELINE: &str = "target: a server 1.0
+cases:
+  c-fail:
+    outcome: fail
+    reason: no Location header
+  c-warn:
+    outcome: warn
+    reason: no scimType
+  c-skip:
+    outcome: skip
+    reason: no groups
+";
+
+    fn baseline(text: &str) -> Baseline {
+        Baseline::parse("b.yaml", text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn ran(id: &str, outcome: Outcome) -> (Case, CaseResult) {
+        let text = format!(
+            "cases:\n  - id: {id}\n    title: t\n    spec: RFC7644 §3.3\n    level: MUST\n    steps:\n      - request: {{ method: GET, path: /Users }}\n"
+        );
+        let case = crate::load::load_sources([("x.yaml".to_string(), text)])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .cases
+            .remove(0);
+        let result = CaseResult {
+            outcome,
+            message: None,
+            ..CaseResult::skipped(id, "")
+        };
+        (case, result)
+    }
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|i| i.to_string()).collect()
+    }
+
+    #[test]
+    fn the_shipped_baselines_load() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines");
+        for name in ["scim2-server.yaml", "scimmy.yaml"] {
+            let b = Baseline::load(&dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!b.cases.is_empty(), "{name}");
         }
     }
-    cmp
+
+    #[test]
+    fn a_valid_file_gives_its_entries() {
+        let b = baseline(BASELINE);
+        assert_eq!(b.target, "a server 1.0");
+        assert_eq!(b.cases.len(), 3);
+        let entry = &b.cases["c-warn"];
+        assert_eq!(entry.outcome, ExpectedOutcome::Warn);
+        assert_eq!(entry.reason, "no scimType");
+        assert!(baseline("target: t\n").cases.is_empty());
+    }
+
+    #[test]
+    fn a_missing_file_is_a_read_error() {
+        let err = Baseline::load(Path::new("no/such/baseline.yaml")).unwrap_err();
+        let BaselineError::Read { path, .. } = &err else {
+            panic!("expected a read error, got {err:?}");
+        };
+        assert_eq!(path, "no/such/baseline.yaml");
+    }
+
+    #[test]
+    fn a_yaml_error_names_its_line() {
+        // Line 6 is a list item where a key of `cases` belongs.
+        let text = "target: t\ncases:\n  c1:\n    outcome: fail\n    reason: r\n  - c2\n";
+        let err = Baseline::parse("b.yaml", text).unwrap_err();
+        let BaselineError::Invalid { path, .. } = &err else {
+            panic!("expected an invalid baseline, got {err:?}");
+        };
+        assert_eq!(path, "b.yaml:6", "{err}");
+    }
+
+    #[test]
+    fn an_unknown_field_or_outcome_is_invalid() {
+        let typo = BASELINE.replace("reason: no groups", "reasn: no groups");
+        let err = Baseline::parse("b.yaml", &typo).unwrap_err();
+        let BaselineError::Invalid { path, detail } = &err else {
+            panic!("expected an invalid baseline, got {err:?}");
+        };
+        assert!(detail.contains("unknown field `reasn`"), "{detail}");
+        assert_eq!(path, "b.yaml:11", "{err}");
+        let outcome = BASELINE.replace("outcome: warn", "outcome: pass");
+        let err = Baseline::parse("b.yaml", &outcome).unwrap_err();
+        assert!(
+            matches!(&err, BaselineError::Invalid { detail, .. } if detail.contains("unknown variant `pass`")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn outcomes_as_listed_are_expected_with_their_reasons() {
+        let b = baseline(BASELINE);
+        let results = [
+            ran("c-fail", Outcome::Fail),
+            ran("c-warn", Outcome::Warn),
+            ran("c-skip", Outcome::Skip),
+            ran("c-pass", Outcome::Pass),
+        ];
+        let cmp = compare(
+            &b,
+            &results,
+            &ids(&["c-fail", "c-warn", "c-skip", "c-pass"]),
+        );
+        assert!(cmp.is_clean(), "{cmp:?}");
+        assert_eq!(cmp.expected.len(), 3);
+        assert_eq!(cmp.known_reason("c-fail"), Some("no Location header"));
+        assert_eq!(cmp.known_reason("c-skip"), Some("no groups"));
+        assert_eq!(cmp.known_reason("c-pass"), None);
+    }
+
+    #[test]
+    fn unlisted_failures_errors_and_warnings_are_unexpected() {
+        let b = baseline("target: t\n");
+        let results = [
+            ran("f", Outcome::Fail),
+            ran("e", Outcome::Error),
+            ran("w", Outcome::Warn),
+            ran("s", Outcome::Skip),
+            ran("p", Outcome::Pass),
+        ];
+        let cmp = compare(&b, &results, &ids(&["f", "e", "w", "s", "p"]));
+        assert_eq!(cmp.unexpected, ids(&["f", "e", "w"]));
+        assert!(cmp.stale.is_empty() && cmp.expected.is_empty());
+        assert!(!cmp.is_clean());
+    }
+
+    #[test]
+    fn an_entry_with_another_outcome_is_stale() {
+        let b = baseline(BASELINE);
+        let results = [
+            // Fixed: passes now.
+            ran("c-fail", Outcome::Pass),
+            // Worse: a warning became an error, which is also unexpected.
+            ran("c-warn", Outcome::Error),
+            ran("c-skip", Outcome::Skip),
+        ];
+        let cmp = compare(&b, &results, &ids(&["c-fail", "c-warn", "c-skip"]));
+        assert_eq!(
+            cmp.stale,
+            vec![
+                (
+                    "c-fail".to_string(),
+                    "expected fail but it was pass".to_string()
+                ),
+                (
+                    "c-warn".to_string(),
+                    "expected warn but it was error".to_string()
+                ),
+            ]
+        );
+        assert_eq!(cmp.unexpected, ids(&["c-warn"]));
+        assert_eq!(cmp.known_reason("c-fail"), None);
+        assert_eq!(cmp.known_reason("c-skip"), Some("no groups"));
+    }
+
+    #[test]
+    fn an_entry_naming_no_case_is_stale_but_a_deselected_case_is_not() {
+        let b = baseline(BASELINE);
+        // c-warn exists but was not selected; c-skip does not exist in the suite.
+        let results = [ran("c-fail", Outcome::Fail)];
+        let cmp = compare(&b, &results, &ids(&["c-fail", "c-warn"]));
+        assert_eq!(
+            cmp.stale,
+            vec![("c-skip".to_string(), "no case has this id".to_string())]
+        );
+        assert!(cmp.unexpected.is_empty());
+        assert_eq!(cmp.known_reason("c-fail"), Some("no Location header"));
+    }
 }

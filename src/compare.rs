@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use thiserror::Error;
 
-use crate::baseline::{self, Baseline};
+use crate::baseline::{self, Baseline, Comparison};
 use crate::http::Redactor;
 use crate::load::Suite;
 use crate::plan::{Discovery, NameFilter, Selection};
@@ -55,6 +55,8 @@ pub struct TargetRun {
     /// Outcomes its baseline does not expect, and baseline entries that no longer hold (without
     /// a baseline: every failed or errored case).
     pub unexpected: Vec<String>,
+    /// How the run compares with the target's baseline, when it has one.
+    pub baseline: Option<Comparison>,
     pub redactor: Redactor,
 }
 
@@ -88,10 +90,10 @@ fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: Stri
             discovery: Discovery::default(),
             results: Vec::new(),
             duration: Default::default(),
-            known_deviations: Default::default(),
         },
         problem: Some(redactor.redact(&problem)),
         unexpected: Vec::new(),
+        baseline: None,
         redactor,
     }
 }
@@ -124,12 +126,14 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
         .map(|p| p.case.clone())
         .zip(results)
         .collect();
-    let mut report = target.report(run_id, results, started.elapsed());
+    let report = target.report(run_id, results, started.elapsed());
     target.stop().await;
-    let unexpected = match &c.baseline {
-        Some(b) => {
-            let ids: Vec<String> = c.suite.cases.iter().map(|c| c.id.clone()).collect();
-            let cmp = baseline::apply(b, &mut report, &ids);
+    let comparison = c.baseline.as_ref().map(|b| {
+        let ids: Vec<String> = c.suite.cases.iter().map(|c| c.id.clone()).collect();
+        baseline::compare(b, &report.results, &ids)
+    });
+    let unexpected = match &comparison {
+        Some(cmp) => {
             let mut out: Vec<String> = cmp
                 .unexpected
                 .iter()
@@ -159,6 +163,7 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
         report,
         problem,
         unexpected,
+        baseline: comparison,
         redactor,
     }
 }
@@ -216,6 +221,7 @@ pub fn compare(
             auth: &r.auth,
             report: &r.report,
             problem: r.problem.as_deref(),
+            baseline: r.baseline.as_ref(),
         })
         .collect();
     let matrix = Matrix::new(&targets, &redactor);
@@ -244,6 +250,7 @@ pub fn compare(
             name: &r.name,
             report: &r.report,
             properties: p,
+            baseline: r.baseline.as_ref(),
         })
         .collect();
     junit::write_suites(&suites, &xml)?;

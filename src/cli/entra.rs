@@ -116,7 +116,6 @@ fn write_junit(
         discovery: Discovery::default(),
         results: report.results(origin),
         duration: report.duration,
-        known_deviations: Default::default(),
     };
     Ok(junit::write(&run, path)?)
 }

@@ -8,7 +8,7 @@ use super::args::RunArgs;
 use super::options::{self, RunSettings};
 use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
-use crate::baseline::{self, Baseline};
+use crate::baseline::{self, Baseline, Comparison};
 use crate::entra::verdict::Verdict;
 use crate::exit::Exit;
 use crate::report::{self, junit, RunReport};
@@ -60,15 +60,15 @@ pub fn run(args: &RunArgs) -> Outcome {
         .into_iter()
         .map(|(i, r)| (plan.cases[i].case.clone(), r))
         .collect();
-    let mut report = target.report(run_id, results, started.elapsed());
+    let report = target.report(run_id, results, started.elapsed());
     let properties = suite_properties(&target);
     runtime.block_on(target.stop());
 
     let comparison = baseline.as_ref().map(|b| {
         let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
-        baseline::apply(b, &mut report, &ids)
+        baseline::compare(b, &report.results, &ids)
     });
-    write_junit(&report, &properties, &settings)?;
+    write_junit(&report, &properties, comparison.as_ref(), &settings)?;
     print!(
         "{}",
         report::summary::render(
@@ -129,6 +129,7 @@ fn suite_properties(target: &Target) -> Vec<(String, String)> {
 fn write_junit(
     report: &RunReport,
     properties: &[(String, String)],
+    baseline: Option<&Comparison>,
     settings: &RunSettings,
 ) -> Result<(), CommandError> {
     junit::write_suites(
@@ -136,6 +137,7 @@ fn write_junit(
             name: "scimspec",
             report,
             properties,
+            baseline,
         }],
         &settings.junit,
     )?;

@@ -1,3 +1,6 @@
+//! What the target supports, capability by capability, with the evidence: what discovery
+//! found, then what the target's profile excludes.
+
 use std::collections::BTreeMap;
 
 use crate::load::Capability;

@@ -1,16 +1,20 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
-//! case whose required capability the target does not advertise.
+//! case whose required capability the target does not advertise, or that does not fit the
+//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`).
 
+mod attr_uses;
 mod capabilities;
 mod discovery;
 mod names;
+mod profile_fit;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
 pub use names::NameFilter;
+pub use profile_fit::restrict_capabilities;
 
 use crate::load::{Case, Suite};
-use crate::profile::{usage, Profile};
+use crate::profile::Profile;
 
 /// A case with the reason it will not run, if any.
 #[derive(Debug, Clone)]
@@ -70,29 +74,20 @@ fn section_matches(spec: &str, prefix: &str) -> bool {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
-/// Applies a profile's exclusions (groups, the Enterprise User extension) to what discovery
-/// found.
-pub fn restrict_capabilities(profile: &Profile, capabilities: &mut Capabilities) {
-    profile.restrict(capabilities);
-}
-
 pub fn plan(suite: &Suite, selection: &Selection, capabilities: &Capabilities) -> Plan {
     plan_for_profile(suite, selection, capabilities, None)
 }
 
-/// [`plan`] for a target with a profile: what the profile excludes (groups, the Enterprise User
-/// extension) counts as unsupported, and a case needing an attribute, value type or test data
-/// the profile excludes is skipped with the reason.
+/// [`plan`] for a target with a profile: a case needing an attribute, value type or test data
+/// the profile excludes is skipped with the reason. `capabilities` are taken as they are: what
+/// the profile excludes (groups, the Enterprise User extension) is marked unsupported by
+/// [`restrict_capabilities`] beforehand, once, so that the reports show the same evidence.
 pub fn plan_for_profile(
     suite: &Suite,
     selection: &Selection,
     capabilities: &Capabilities,
     profile: Option<&Profile>,
 ) -> Plan {
-    let mut capabilities = capabilities.clone();
-    if let Some(p) = profile {
-        p.restrict(&mut capabilities);
-    }
     Plan {
         cases: suite
             .cases
@@ -101,7 +96,7 @@ pub fn plan_for_profile(
             .map(|case| PlannedCase {
                 skip: capabilities
                     .skip_reason(&case.requires)
-                    .or_else(|| profile.and_then(|p| usage::skip_reason(p, case))),
+                    .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case))),
                 case: case.clone(),
             })
             .collect(),
@@ -111,6 +106,38 @@ pub fn plan_for_profile(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn suite_with_a_case_requiring_groups() -> Suite {
+        let text = "cases:\n  - id: c\n    title: t\n    spec: RFC7644 §3.3\n    level: MUST\n    requires: [groups]\n    steps:\n      - request: { method: GET, path: /Users }\n";
+        crate::load::load_sources([("x.yaml".to_string(), text.to_string())])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn planning_takes_the_capabilities_as_restricted_by_the_caller() {
+        let suite = suite_with_a_case_requiring_groups();
+        let samanage = crate::profile::load("samanage").unwrap_or_else(|e| panic!("{e}"));
+        // The profile does not provision groups, but planning does not restrict again: the
+        // capabilities it is given are the ones the skip reasons (and the reports) use.
+        let unrestricted = Capabilities::default();
+        let planned = plan_for_profile(
+            &suite,
+            &Selection::default(),
+            &unrestricted,
+            Some(&samanage),
+        );
+        assert_eq!(planned.cases[0].skip, None);
+
+        let mut restricted = Capabilities::default();
+        restrict_capabilities(&samanage, &mut restricted);
+        let before = format!("{restricted:?}");
+        let planned = plan_for_profile(&suite, &Selection::default(), &restricted, Some(&samanage));
+        assert_eq!(
+            planned.cases[0].skip.as_deref(),
+            Some("requires groups: profile samanage does not provision groups")
+        );
+        assert_eq!(format!("{restricted:?}"), before);
+    }
 
     #[test]
     fn section_prefixes() {

@@ -11,6 +11,7 @@ use quick_xml::Writer;
 use thiserror::Error;
 
 use super::RunReport;
+use crate::baseline::Comparison;
 use crate::load::Case;
 use crate::run::{CaseResult, Outcome};
 
@@ -85,7 +86,8 @@ fn secs(d: std::time::Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
 }
 
-fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&String>) -> XmlResult {
+/// `known`: the baseline's reason when the case ended as its baseline entry says.
+fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&str>) -> XmlResult {
     let time = secs(result.duration);
     let section = case.section().to_string();
     let file = case.origin.file.clone();
@@ -114,7 +116,7 @@ fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&Stri
         props.push(("tags".to_string(), case.tags.join(",")));
     }
     if let Some(reason) = known {
-        props.push(("known-deviation".to_string(), reason.clone()));
+        props.push(("known-deviation".to_string(), reason.to_string()));
     }
     xml.properties(&props)?;
     let message = result.message.clone().unwrap_or_default();
@@ -156,6 +158,9 @@ pub struct SuiteInput<'a> {
     pub report: &'a RunReport,
     /// Extra suite properties (e.g. the target's profile), after the standard ones.
     pub properties: &'a [(String, String)],
+    /// How the run compares with the target's baseline, when it has one: cases that ended as
+    /// their entry says carry its reason.
+    pub baseline: Option<&'a Comparison>,
 }
 
 /// Writes one `<testsuite>`: counts, the target, run id and discovered capabilities as
@@ -204,7 +209,8 @@ fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResul
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {
-        testcase(xml, case, result, report.known_deviations.get(&case.id))?;
+        let known = input.baseline.and_then(|b| b.known_reason(&case.id));
+        testcase(xml, case, result, known)?;
     }
     xml.end("testsuite")
 }
@@ -262,6 +268,7 @@ pub fn render(report: &RunReport) -> std::io::Result<Vec<u8>> {
         name: "scimspec",
         report,
         properties: &[],
+        baseline: None,
     }])
 }
 
@@ -286,7 +293,54 @@ pub fn write(report: &RunReport, path: &Path) -> Result<(), JunitError> {
             name: "scimspec",
             report,
             properties: &[],
+            baseline: None,
         }],
         path,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::compare::tests::{case, report, result};
+
+    fn render_with(baseline: Option<&Comparison>) -> String {
+        let run = report(
+            "http://t/scim/v2",
+            vec![
+                (
+                    case("c1", "RFC7644 §3.3"),
+                    result("c1", Outcome::Fail, None),
+                ),
+                (
+                    case("c2", "RFC7644 §3.3"),
+                    result("c2", Outcome::Pass, None),
+                ),
+            ],
+        );
+        let bytes = render_suites(&[SuiteInput {
+            name: "scimspec",
+            report: &run,
+            properties: &[],
+            baseline,
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_known_deviation_carries_the_baseline_reason() {
+        let mut cmp = Comparison::default();
+        cmp.expected
+            .insert("c1".into(), "no Location <header> & more".into());
+        let xml = render_with(Some(&cmp));
+        let property =
+            r#"<property name="known-deviation" value="no Location &lt;header&gt; &amp; more"/>"#;
+        assert_eq!(xml.matches(property).count(), 1, "{xml}");
+        let c1 = xml.find(r#"name="c1""#).unwrap_or_default();
+        let c2 = xml.find(r#"name="c2""#).unwrap_or_default();
+        let at = xml.find(property).unwrap_or_default();
+        assert!(c1 < at && at < c2, "{xml}");
+        assert!(!render_with(None).contains("known-deviation"));
+    }
 }

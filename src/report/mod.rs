@@ -1,4 +1,5 @@
-//! Stage 4: reporters. They read a finished [`RunReport`] and never send requests.
+//! Stage 4: reporters. They read a finished [`RunReport`] (and, when the run had a baseline,
+//! its [`crate::baseline::Comparison`]) and never send requests.
 
 pub mod compare;
 pub mod coverage;
@@ -22,8 +23,6 @@ pub struct RunReport {
     /// Each executed (or skipped) case with its result, in plan order.
     pub results: Vec<(Case, CaseResult)>,
     pub duration: Duration,
-    /// Cases that ended as their baseline entry says: case id → the recorded reason.
-    pub known_deviations: BTreeMap<String, String>,
 }
 
 impl RunReport {

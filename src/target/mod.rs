@@ -182,7 +182,6 @@ impl Target {
             discovery: self.discovery.clone(),
             results,
             duration,
-            known_deviations: Default::default(),
         }
     }
 

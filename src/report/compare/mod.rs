@@ -9,6 +9,7 @@ pub mod markdown;
 use std::collections::BTreeMap;
 
 use super::RunReport;
+use crate::baseline::Comparison;
 use crate::http::Redactor;
 use crate::load::Level;
 use crate::run::Outcome;
@@ -24,6 +25,8 @@ pub struct TargetResult<'a> {
     pub report: &'a RunReport,
     /// Why the target could not be run at all (unreachable), if so.
     pub problem: Option<&'a str>,
+    /// How the run compares with the target's baseline, when it has one.
+    pub baseline: Option<&'a Comparison>,
 }
 
 /// A column of the matrix.
@@ -135,7 +138,9 @@ impl Matrix {
                 rows[at].cells[col] = Some(Cell {
                     outcome: result.outcome,
                     message: result.message.as_deref().map(|m| one_line(m, redactor)),
-                    known: t.report.known_deviations.contains_key(&case.id),
+                    known: t
+                        .baseline
+                        .is_some_and(|b| b.known_reason(&case.id).is_some()),
                 });
             }
         }
@@ -234,7 +239,6 @@ pub(crate) mod tests {
             discovery: Discovery::default(),
             results,
             duration: Duration::from_millis(5),
-            known_deviations: Default::default(),
         }
     }
 
@@ -296,6 +300,7 @@ pub(crate) mod tests {
                     auth: "bearer token",
                     report: &a,
                     problem: None,
+                    baseline: None,
                 },
                 TargetResult {
                     name: "beta",
@@ -303,10 +308,41 @@ pub(crate) mod tests {
                     auth: "basic (admin)",
                     report: &b,
                     problem: None,
+                    baseline: None,
                 },
             ],
             &r,
         )
+    }
+
+    #[test]
+    fn cells_the_baseline_expects_are_marked_known() {
+        let (a, b) = sample();
+        let mut cmp = crate::baseline::Comparison::default();
+        cmp.expected
+            .insert("c2".into(), "known to answer 200".into());
+        let target = |name, report, baseline| TargetResult {
+            name,
+            profile: None,
+            auth: "bearer token",
+            report,
+            problem: None,
+            baseline,
+        };
+        let m = Matrix::new(
+            &[target("alpha", &a, None), target("beta", &b, Some(&cmp))],
+            &Redactor::new(),
+        );
+        let known = |row: usize, col: usize| {
+            m.rows[row].cells[col]
+                .as_ref()
+                .map(|c| c.known)
+                .unwrap_or_default()
+        };
+        assert_eq!(m.rows[1].id, "c2");
+        assert!(known(1, 1));
+        assert!(!known(1, 0), "only the target whose baseline lists it");
+        assert!(!known(0, 1));
     }
 
     #[test]

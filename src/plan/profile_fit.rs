@@ -1,352 +1,37 @@
-//! Which User attributes a case uses, read from its requests, and why a case does not fit a
-//! profile: an attribute, value type or filter the target does not support, the removal of an
-//! attribute it requires, or test data the profile cannot provide.
+//! Whether a case fits a target profile: what the profile excludes counts as an unsupported
+//! capability ([`restrict_capabilities`]), and a case whose requests need an attribute, value
+//! type, filter or test data the profile excludes gets a skip reason ([`skip_reason`]).
 
 use serde_json::Value;
 
-use super::{data, Profile};
-use crate::load::{Case, Method, Request};
+use super::attr_uses::{body_of, is_user_path, request_uses};
+use super::Capabilities;
+use crate::load::{Capability, Case, Method};
+use crate::profile::attr_use::{TypeInfo, UseKind};
+use crate::profile::{data, Profile, Unsupported};
 use crate::scim::urn::USER as CORE_USER;
-use crate::scim::{AttrPath, PatchPath};
 use crate::template;
 
-/// How a case uses an attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UseKind {
-    /// Sends a value.
-    Write,
-    /// Clears it (PATCH remove, `null`, an empty array).
-    Remove,
-    /// Filters or sorts on it.
-    Filter,
-    /// Asks for it (`attributes`, `excludedAttributes`).
-    Read,
-}
-
-/// For a value of a multi-valued attribute: its `type`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TypeInfo {
-    /// The use is not one value of a multi-valued attribute.
-    NotAnElement,
-    Typed(String),
-    Untyped,
-}
-
-/// One use of a User attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttrUse {
-    pub urn: Option<String>,
-    pub name: String,
-    pub sub: Option<String>,
-    pub type_value: TypeInfo,
-    pub kind: UseKind,
-}
-
-impl AttrUse {
-    fn new(urn: Option<&str>, name: &str, sub: Option<&str>, kind: UseKind) -> Self {
-        Self {
-            urn: urn
-                .filter(|u| !u.eq_ignore_ascii_case(CORE_USER))
-                .map(str::to_string),
-            name: name.to_string(),
-            sub: sub.map(str::to_string),
-            type_value: TypeInfo::NotAnElement,
-            kind,
-        }
+/// Marks what the profile excludes as unsupported: groups when they are not provisioned,
+/// the Enterprise User extension when no attribute of it is listed. Done once per run, before
+/// planning: the evidence is what the skip reasons and the reports show.
+pub fn restrict_capabilities(profile: &Profile, capabilities: &mut Capabilities) {
+    if !profile.file.groups {
+        capabilities.set(
+            Capability::Groups,
+            false,
+            format!("profile {} does not provision groups", profile.name()),
+        );
     }
-
-    fn from_path(path: &AttrPath, kind: UseKind) -> Self {
-        Self::new(
-            path.urn.as_deref(),
-            &path.name,
-            path.sub_attr.as_deref(),
-            kind,
-        )
-    }
-
-    /// `name`, `name.sub` or `urn:…:name` for messages.
-    pub fn shown(&self) -> String {
-        let mut s = match &self.urn {
-            Some(u) => format!("{u}:{}", self.name),
-            None => self.name.clone(),
-        };
-        if let Some(sub) = &self.sub {
-            s.push('.');
-            s.push_str(sub);
-        }
-        s
-    }
-}
-
-const NOT_ATTRIBUTES: &[&str] = &["schemas", "id", "meta"];
-
-/// Every attribute a User resource body uses (keys, sub-attributes, value types).
-pub fn resource_uses(resource: &Value, kind: UseKind, out: &mut Vec<AttrUse>) {
-    let Some(obj) = resource.as_object() else {
-        return;
-    };
-    for (key, value) in obj {
-        if NOT_ATTRIBUTES.iter().any(|n| n.eq_ignore_ascii_case(key)) {
-            continue;
-        }
-        let is_urn = key.len() > 4 && key[..4].eq_ignore_ascii_case("urn:");
-        match value {
-            // An extension object: `"urn:…:enterprise:2.0:User": { "department": … }`.
-            Value::Object(ext) if is_urn && is_schema_urn(key) => {
-                for (name, v) in ext {
-                    attribute_uses(Some(key), name, None, v, kind, out);
-                }
-            }
-            _ => match AttrPath::parse(key) {
-                Ok(path) => attribute_uses(
-                    path.urn.as_deref(),
-                    &path.name,
-                    path.sub_attr.as_deref(),
-                    value,
-                    kind,
-                    out,
-                ),
-                Err(_) => out.push(AttrUse::new(None, key, None, kind)),
-            },
-        }
-    }
-}
-
-/// `urn:…:enterprise:2.0:User` names a schema (its value holds the extension's attributes);
-/// `urn:…:core:2.0:User:name` names an attribute. Schema names start with a capital letter.
-fn is_schema_urn(key: &str) -> bool {
-    key.rsplit(':')
-        .next()
-        .and_then(|last| last.chars().next())
-        .is_some_and(|c| c.is_ascii_uppercase())
-}
-
-/// The uses of one attribute's value: sub-attributes of a complex value, the type of each
-/// value of a multi-valued one; `null` or `[]` clear it.
-fn attribute_uses(
-    urn: Option<&str>,
-    name: &str,
-    sub: Option<&str>,
-    value: &Value,
-    kind: UseKind,
-    out: &mut Vec<AttrUse>,
-) {
-    let cleared = |v: &Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty);
-    let kind_for = |v: &Value| if cleared(v) { UseKind::Remove } else { kind };
-    if sub.is_some() {
-        out.push(AttrUse::new(urn, name, sub, kind_for(value)));
-        return;
-    }
-    match value {
-        Value::Array(items) if !items.is_empty() => {
-            for item in items {
-                let mut u = AttrUse::new(urn, name, None, kind);
-                u.type_value = match item.get("type") {
-                    Some(Value::String(t)) => TypeInfo::Typed(t.clone()),
-                    _ if item.is_object() => TypeInfo::Untyped,
-                    _ => TypeInfo::NotAnElement,
-                };
-                out.push(u);
-            }
-        }
-        Value::Object(subs) if !subs.is_empty() && !name.eq_ignore_ascii_case("manager") => {
-            for (s, v) in subs {
-                out.push(AttrUse::new(urn, name, Some(s), kind_for(v)));
-            }
-        }
-        other => out.push(AttrUse::new(urn, name, None, kind_for(other))),
-    }
-}
-
-/// The uses of a PATCH operation on a User.
-fn patch_uses(op: &Value, out: &mut Vec<AttrUse>) {
-    let value = op.get("value").unwrap_or(&Value::Null);
-    let cleared = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
-    let kind = match op.get("op").and_then(Value::as_str) {
-        Some(o) if o.eq_ignore_ascii_case("remove") => UseKind::Remove,
-        // `replace` with null or [] clears the attribute (RFC 7643 §2.5).
-        Some(_) if cleared && op.get("path").is_some() => UseKind::Remove,
-        _ => UseKind::Write,
-    };
-    match op.get("path").and_then(Value::as_str) {
-        None => resource_uses(value, kind, out),
-        Some(path) => {
-            let Ok(p) = PatchPath::parse(path) else {
-                return;
-            };
-            if NOT_ATTRIBUTES
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(&p.attr.name))
-            {
-                return;
-            }
-            let filter_type = p.filter.as_ref().and_then(super::type_of_filter);
-            if p.filter.is_some() || p.attr.sub_attr.is_some() || p.sub_attr.is_some() {
-                let mut u = AttrUse::new(
-                    p.attr.urn.as_deref(),
-                    &p.attr.name,
-                    p.sub_attr.as_deref().or(p.attr.sub_attr.as_deref()),
-                    kind,
-                );
-                if p.filter.is_some() {
-                    u.sub = None;
-                    u.type_value = filter_type.map_or(TypeInfo::NotAnElement, TypeInfo::Typed);
-                }
-                out.push(u);
-            } else if kind == UseKind::Remove {
-                out.push(AttrUse::new(
-                    p.attr.urn.as_deref(),
-                    &p.attr.name,
-                    None,
-                    kind,
-                ));
-            } else {
-                attribute_uses(p.attr.urn.as_deref(), &p.attr.name, None, value, kind, out);
-            }
-        }
-    }
-}
-
-fn query_uses(key: &str, value: &str, out: &mut Vec<AttrUse>) {
-    match key {
-        "filter" => {
-            if let Ok(filter) = crate::scim::filter::parse(value) {
-                for p in filter.attribute_paths() {
-                    out.push(AttrUse::from_path(&p, UseKind::Filter));
-                }
-            }
-        }
-        "sortBy" => {
-            if let Ok(p) = AttrPath::parse(value.trim()) {
-                out.push(AttrUse::from_path(&p, UseKind::Filter));
-            }
-        }
-        "attributes" | "excludedAttributes" => {
-            for part in value.split(',') {
-                if let Ok(p) = AttrPath::parse(part.trim()) {
-                    if !NOT_ATTRIBUTES
-                        .iter()
-                        .any(|n| n.eq_ignore_ascii_case(&p.name))
-                    {
-                        out.push(AttrUse::from_path(&p, UseKind::Read));
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-fn is_user_path(path: &str) -> bool {
-    let p = path.split('?').next().unwrap_or(path);
-    p.starts_with("/Users") || p == "/Me" || p.starts_with("/Me/")
-}
-
-/// Replaces the profile's static variables (`{{profile.…}}`) in every string; other
-/// placeholders stay as they are.
-fn with_profile_vars(value: &Value, vars: &[(String, Option<String>)]) -> Value {
-    match value {
-        Value::String(s) => {
-            let mut s = s.clone();
-            for (name, v) in vars {
-                if let Some(v) = v {
-                    s = s.replace(&format!("{{{{{name}}}}}"), v);
-                }
-            }
-            Value::String(s)
-        }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| with_profile_vars(i, vars)).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), with_profile_vars(v, vars)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// The JSON body of a request: `body`, or a `raw` body that parses as JSON (a raw body that
-/// does not is a malformed-JSON case and uses no attribute).
-fn body_of(request: &Request, vars: &[(String, Option<String>)]) -> Option<Value> {
-    match (&request.body, &request.raw) {
-        (Some(b), _) => Some(with_profile_vars(b, vars)),
-        (None, Some(raw)) => serde_json::from_str::<Value>(raw)
-            .ok()
-            .map(|b| with_profile_vars(&b, vars)),
-        (None, None) => None,
-    }
-}
-
-/// Every attribute use of one request, given the profile's static variables.
-pub fn request_uses(request: &Request, vars: &[(String, Option<String>)], out: &mut Vec<AttrUse>) {
-    let path = request.path.as_str();
-    let body = body_of(request, vars);
-    let user = is_user_path(path);
-    if user || path.ends_with("/.search") {
-        for (k, v) in &request.query {
-            if let Value::String(s) = with_profile_vars(v, vars) {
-                query_uses(k, &s, out);
-            }
-        }
-    }
-    let Some(body) = body else {
-        return;
-    };
-    if path.ends_with("/.search") && (user || path == "/.search") {
-        for key in ["filter", "sortBy", "attributes", "excludedAttributes"] {
-            match body.get(key) {
-                Some(Value::String(s)) => query_uses(key, s, out),
-                Some(Value::Array(items)) => {
-                    let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-                    query_uses(key, &joined.join(","), out);
-                }
-                _ => {}
-            }
-        }
-        return;
-    }
-    match (request.method, user, path) {
-        (Method::Post | Method::Put, true, _) => resource_uses(&body, UseKind::Write, out),
-        (Method::Patch, true, _) => {
-            for op in body
-                .get("Operations")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                patch_uses(op, out);
-            }
-        }
-        (Method::Post, false, "/Bulk") => {
-            for op in body
-                .get("Operations")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let op_path = op.get("path").and_then(Value::as_str).unwrap_or("");
-                if !is_user_path(op_path) {
-                    continue;
-                }
-                let method = op.get("method").and_then(Value::as_str).unwrap_or("");
-                let data = op.get("data").unwrap_or(&Value::Null);
-                if method.eq_ignore_ascii_case("PATCH") {
-                    for o in data
-                        .get("Operations")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        patch_uses(o, out);
-                    }
-                } else {
-                    resource_uses(data, UseKind::Write, out);
-                }
-            }
-        }
-        _ => {}
+    if !profile.has_enterprise_user() {
+        capabilities.set(
+            Capability::EnterpriseUser,
+            false,
+            format!(
+                "profile {} does not include the Enterprise User extension",
+                profile.name()
+            ),
+        );
     }
 }
 
@@ -363,7 +48,9 @@ fn expects_text(case: &Case, text: &str) -> bool {
     })
 }
 
-/// Why `case` cannot run against a target of this profile, if it cannot.
+/// Why `case` cannot run against a target of this profile, if it cannot: an attribute, value
+/// type or filter the target does not support, the removal of an attribute it requires, or
+/// test data the profile cannot provide.
 pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
     let vars = data::static_vars(Some(profile));
     let prefix = format!("profile {}", profile.name());
@@ -448,7 +135,7 @@ pub fn skip_reason(profile: &Profile, case: &Case) -> Option<String> {
         if let Err(why) = profile.check_use(u) {
             // A target that ignores what it does not support only defeats a case that looks
             // at what it dropped, or that modifies it.
-            let ignored = profile.file.unsupported == super::Unsupported::Ignore
+            let ignored = profile.file.unsupported == Unsupported::Ignore
                 && matches!(u.kind, UseKind::Write | UseKind::Remove)
                 && !modified.contains(u);
             if !ignored || looks_at(u.urn.as_deref(), &u.name, None) {
