@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::load::Case;
+use crate::load::CaseInfo;
 use crate::report::RunReport;
 use crate::run::{CaseResult, Outcome};
 
@@ -96,7 +96,7 @@ impl Comparison {
 /// a deselected case from one that does not exist).
 pub fn compare(
     baseline: &Baseline,
-    results: &[(Case, CaseResult)],
+    results: &[(CaseInfo, CaseResult)],
     all_ids: &[String],
 ) -> Comparison {
     let mut cmp = Comparison::default();

@@ -12,7 +12,6 @@ use crate::entra::probe::{self, ProbeOptions};
 use crate::entra::provision::{self, input, ReplayOptions};
 use crate::entra::EntraError;
 use crate::exit::Exit;
-use crate::plan::Discovery;
 use crate::report::{junit, RunReport};
 use crate::target::{Discover, Target, TargetOptions};
 
@@ -113,7 +112,7 @@ fn write_junit(
     let run = RunReport {
         target: report.target.clone(),
         run_id: report.run_id.clone(),
-        discovery: Discovery::default(),
+        discovery: None,
         results: report.results(origin),
         duration: report.duration,
         known_deviations: Default::default(),

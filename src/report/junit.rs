@@ -11,7 +11,7 @@ use quick_xml::Writer;
 use thiserror::Error;
 
 use super::RunReport;
-use crate::load::Case;
+use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Error)]
@@ -85,7 +85,12 @@ fn secs(d: std::time::Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
 }
 
-fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&String>) -> XmlResult {
+fn testcase(
+    xml: &mut Xml,
+    case: &CaseInfo,
+    result: &CaseResult,
+    known: Option<&String>,
+) -> XmlResult {
     let time = secs(result.duration);
     let section = case.section().to_string();
     let file = case.origin.file.clone();
@@ -193,14 +198,16 @@ fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResul
         ),
     ];
     props.extend(input.properties.iter().cloned());
-    for (cap, supported, evidence) in report.discovery.capabilities.iter() {
-        props.push((
-            format!("capability.{cap}"),
-            format!("{}: {evidence}", if supported { "yes" } else { "no" }),
-        ));
-    }
-    for (i, note) in report.discovery.notes.iter().enumerate() {
-        props.push((format!("discovery.{}", i + 1), note.clone()));
+    if let Some(discovery) = &report.discovery {
+        for (cap, supported, evidence) in discovery.capabilities.iter() {
+            props.push((
+                format!("capability.{cap}"),
+                format!("{}: {evidence}", if supported { "yes" } else { "no" }),
+            ));
+        }
+        for (i, note) in discovery.notes.iter().enumerate() {
+            props.push((format!("discovery.{}", i + 1), note.clone()));
+        }
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {

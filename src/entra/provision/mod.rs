@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::entra::{Dialect, EntraError};
 use crate::http::{HttpClient, Redactor};
-use crate::load::{Case, Origin};
+use crate::load::{CaseInfo, Origin};
 use crate::run::{CaseResult, Outcome};
 
 pub use input::ProvisionFile;
@@ -194,8 +194,8 @@ impl ProvisionReport {
         out
     }
 
-    /// The steps as (case, result) pairs for the JUnit reporter.
-    pub fn results(&self, origin: &str) -> Vec<(Case, CaseResult)> {
+    /// The steps as (test, result) pairs for the reporters; `origin` names the input file.
+    pub fn results(&self, origin: &str) -> Vec<(CaseInfo, CaseResult)> {
         self.steps
             .iter()
             .map(|s| {
@@ -203,7 +203,7 @@ impl ProvisionReport {
                     Phase::OnDemand => "on-demand",
                     Phase::Lifecycle => "lifecycle",
                 };
-                let case = Case {
+                let info = CaseInfo {
                     id: s.id.clone(),
                     title: format!("{}: {}", s.object, s.name),
                     requirement: None,
@@ -220,10 +220,6 @@ impl ProvisionReport {
                             Phase::Lifecycle => self.dialect.tag().into(),
                         },
                     ],
-                    requires: Vec::new(),
-                    vars: Default::default(),
-                    steps: Vec::new(),
-                    cleanup: Vec::new(),
                     origin: Origin {
                         file: origin.to_string(),
                         line: None,
@@ -249,7 +245,7 @@ impl ProvisionReport {
                     duration: s.duration,
                     unreachable: s.unreachable,
                 };
-                (case, result)
+                (info, result)
             })
             .collect()
     }
