@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::load::Level;
-use crate::run::Outcome;
+use crate::run::{Outcome, Transcript};
 
 /// Which part of the replay a step belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,7 @@ pub struct StepRecord {
     pub message: Option<String>,
     /// What a failure means in Entra.
     pub consequence: String,
+    /// The redacted requests and answers of the step.
     pub transcript: String,
     pub duration: Duration,
     pub unreachable: bool,
@@ -105,9 +106,10 @@ pub(super) struct Subject {
     pub key: String,
 }
 
-/// A step while it runs: its record so far and when it started.
+/// A step while it runs: its record so far, the requests it sent and when it started.
 pub(super) struct Step {
     pub record: StepRecord,
+    pub transcript: Transcript,
     started: Instant,
 }
 
@@ -133,6 +135,7 @@ impl Step {
                 duration: Duration::ZERO,
                 unreachable: false,
             },
+            transcript: Transcript::new(),
             started: Instant::now(),
         }
     }
@@ -145,9 +148,10 @@ impl Step {
         step.end()
     }
 
-    /// The finished record, with the time the step took.
+    /// The finished record, with its transcript and the time the step took.
     pub fn end(self) -> StepRecord {
         let mut record = self.record;
+        record.transcript = self.transcript.into_string();
         record.duration = self.started.elapsed();
         record
     }
