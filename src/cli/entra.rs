@@ -75,6 +75,7 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
             matching: args.matching.clone(),
             dialect: args.dialect.into(),
             lifecycle: !args.on_demand_only,
+            origin: shown.clone(),
         };
         let result = provision::provision(
             target.client(),
@@ -89,7 +90,7 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
         target.stop().await;
         Ok::<_, CommandError>((result?, note))
     })?;
-    write_junit(&report, &shown, &args.junit)?;
+    write_junit(&report, &args.junit)?;
     out(&format!(
         "{note}{}JUnit report: {}\n",
         report.render(args.verbose),
@@ -104,16 +105,12 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
     })
 }
 
-fn write_junit(
-    report: &provision::ProvisionReport,
-    origin: &str,
-    path: &Path,
-) -> Result<(), CommandError> {
+fn write_junit(report: &provision::ProvisionReport, path: &Path) -> Result<(), CommandError> {
     let run = RunReport {
         target: report.target.clone(),
         run_id: report.run_id.clone(),
         discovery: None,
-        results: report.results(origin),
+        results: report.results(),
         duration: report.duration,
         known_deviations: Default::default(),
     };

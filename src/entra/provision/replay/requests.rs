@@ -8,7 +8,6 @@ use super::step::Step;
 use super::Replay;
 use crate::entra::EntraError;
 use crate::http::{Exchange, OutgoingRequest};
-use crate::run::Outcome;
 
 /// What a successful PATCH to a user answers.
 pub(super) const USER_PATCH_OK: &str = "200 or 204";
@@ -48,11 +47,7 @@ impl Replay<'_> {
             )),
             Err(e) => {
                 let text = self.redactor.redact(&e.to_string());
-                let record = &mut step.record;
-                record.outcome = Outcome::Error;
-                record.unreachable = e.is_unreachable();
-                record.summary = "no answer".into();
-                record.message = Some(format!("{label}: {text}"));
+                step.no_answer(format!("{label}: {text}"), e.is_unreachable());
                 Ok(None)
             }
         }
