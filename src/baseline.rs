@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::load::Case;
+use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -106,7 +106,7 @@ impl Comparison {
 /// a deselected case from one that does not exist).
 pub fn compare(
     baseline: &Baseline,
-    results: &[(Case, CaseResult)],
+    results: &[(CaseInfo, CaseResult)],
     all_ids: &[String],
 ) -> Comparison {
     let mut cmp = Comparison::default();
@@ -168,7 +168,7 @@ cases:
         Baseline::parse("b.yaml", text).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn ran(id: &str, outcome: Outcome) -> (Case, CaseResult) {
+    fn ran(id: &str, outcome: Outcome) -> (CaseInfo, CaseResult) {
         let text = format!(
             "cases:\n  - id: {id}\n    title: t\n    spec: RFC7644 §3.3\n    level: MUST\n    steps:\n      - request: {{ method: GET, path: /Users }}\n"
         );
@@ -181,7 +181,7 @@ cases:
             message: None,
             ..CaseResult::skipped(id, "")
         };
-        (case, result)
+        (case.info(), result)
     }
 
     fn ids(ids: &[&str]) -> Vec<String> {

@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::baseline::{self, Baseline, Comparison};
 use crate::http::Redactor;
 use crate::load::Suite;
-use crate::plan::{Discovery, NameFilter, Selection};
+use crate::plan::{NameFilter, Selection};
 use crate::report::compare::{html, markdown, Matrix, TargetResult};
 use crate::report::{junit, RunReport};
 use crate::run::{self, Outcome};
@@ -87,7 +87,7 @@ fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: Stri
         report: RunReport {
             target,
             run_id: String::new(),
-            discovery: Discovery::default(),
+            discovery: None,
             results: Vec::new(),
             duration: Default::default(),
         },
@@ -123,7 +123,7 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
     let results: Vec<_> = planned
         .cases
         .iter()
-        .map(|p| p.case.clone())
+        .map(|p| p.case.info())
         .zip(results)
         .collect();
     let report = target.report(run_id, results, started.elapsed());

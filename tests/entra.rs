@@ -6,10 +6,10 @@ mod support;
 
 use std::sync::Arc;
 
-use scimspec::entra::verdict::TAG;
 use scimspec::http::{ClientOptions, Credentials, HttpClient};
 use scimspec::load;
 use scimspec::plan::{self, Selection};
+use scimspec::report::entra_verdict::TAG;
 use scimspec::run::{self, Outcome, RunContext};
 use scimspec::server::{self, Fault, ServerConfig};
 use support::{scimspec, Reference, RunExt, TempDir, UNREACHABLE};

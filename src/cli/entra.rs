@@ -12,7 +12,6 @@ use crate::entra::probe::{self, ProbeOptions};
 use crate::entra::provision::{self, input, ReplayOptions};
 use crate::entra::EntraError;
 use crate::exit::Exit;
-use crate::plan::Discovery;
 use crate::report::{junit, RunReport};
 use crate::target::{Discover, Target, TargetOptions};
 
@@ -76,6 +75,7 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
             matching: args.matching.clone(),
             dialect: args.dialect.into(),
             lifecycle: !args.on_demand_only,
+            origin: shown.clone(),
         };
         let result = provision::provision(
             target.client(),
@@ -90,7 +90,7 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
         target.stop().await;
         Ok::<_, CommandError>((result?, note))
     })?;
-    write_junit(&report, &shown, &args.junit)?;
+    write_junit(&report, &args.junit)?;
     out(&format!(
         "{note}{}JUnit report: {}\n",
         report.render(args.verbose),
@@ -105,16 +105,12 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
     })
 }
 
-fn write_junit(
-    report: &provision::ProvisionReport,
-    origin: &str,
-    path: &Path,
-) -> Result<(), CommandError> {
+fn write_junit(report: &provision::ProvisionReport, path: &Path) -> Result<(), CommandError> {
     let run = RunReport {
         target: report.target.clone(),
         run_id: report.run_id.clone(),
-        discovery: Discovery::default(),
-        results: report.results(origin),
+        discovery: None,
+        results: report.results(),
         duration: report.duration,
     };
     Ok(junit::write(&run, path)?)

@@ -9,8 +9,8 @@ use super::options::{self, RunSettings};
 use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
-use crate::entra::verdict::Verdict;
 use crate::exit::Exit;
+use crate::report::entra_verdict::Verdict;
 use crate::report::{self, junit, RunReport};
 use crate::run::{self, ExecuteOptions, Outcome as CaseOutcome};
 use crate::target::{self, Discover, Target};
@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> Outcome {
     let results = execution
         .results
         .into_iter()
-        .map(|(i, r)| (plan.cases[i].case.clone(), r))
+        .map(|(i, r)| (plan.cases[i].case.info(), r))
         .collect();
     let report = target.report(run_id, results, started.elapsed());
     let properties = suite_properties(&target);

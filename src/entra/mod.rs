@@ -1,16 +1,16 @@
-//! Microsoft Entra ID compatibility: the readiness verdict over a run's `entra` cases
-//! ([`verdict`]), Entra's Test Connection ([`probe`]), and a replay of Entra's provisioning
-//! of users and groups from a local file ([`provision`]). The command layer connects the
-//! target and prints what these return. The Entra cases themselves are data, under
-//! `suites/entra/`.
+//! Microsoft Entra ID compatibility: Entra's Test Connection ([`probe`]) and a replay of
+//! Entra's provisioning of users and groups from a local file ([`provision`]). The command
+//! layer connects the target and prints what these return. The Entra cases themselves are
+//! data, under `suites/entra/`; the readiness verdict over their results is a reporter,
+//! [`crate::report::entra_verdict`].
 
 pub mod probe;
 pub mod provision;
-pub mod verdict;
 
 use thiserror::Error;
 
 use crate::http::HttpError;
+use crate::report::entra_verdict;
 
 /// Entra's two PATCH dialects (ENTRA.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,8 +35,8 @@ impl Dialect {
     /// The case tag of the dialect.
     pub fn tag(self) -> &'static str {
         match self {
-            Dialect::Default => verdict::TAG_DEFAULT,
-            Dialect::AadOptscim062020 => verdict::TAG_FLAG,
+            Dialect::Default => entra_verdict::TAG_DEFAULT,
+            Dialect::AadOptscim062020 => entra_verdict::TAG_FLAG,
         }
     }
 }

@@ -143,10 +143,57 @@ pub struct Case {
 impl Case {
     /// The section part of the spec reference, without a line suffix: `RFC7644 §3.3`.
     pub fn section(&self) -> &str {
-        match self.spec.find(" L") {
-            Some(i) if self.spec.starts_with("RFC") => &self.spec[..i],
-            _ => &self.spec,
+        section_of(&self.spec)
+    }
+
+    /// What the case says about itself, without what it does: the part reporters read.
+    pub fn info(&self) -> CaseInfo {
+        CaseInfo {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            requirement: self.requirement.clone(),
+            consequence: self.consequence.clone(),
+            spec: self.spec.clone(),
+            also: self.also.clone(),
+            level: self.level,
+            tags: self.tags.clone(),
+            origin: self.origin.clone(),
         }
+    }
+}
+
+/// The descriptive part of a test — its id, title, rule, level, tags and origin — without
+/// steps. Reporters read this; a suite case gives one ([`Case::info`]), and so can anything
+/// else that produces results (a step of the provisioning replay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseInfo {
+    pub id: String,
+    pub title: String,
+    pub requirement: Option<String>,
+    /// What breaks in the client when the requirement does not hold (Entra cases).
+    pub consequence: Option<String>,
+    /// e.g. `RFC7644 §3.3` or `RFC7644 §3.3 L1302`.
+    pub spec: String,
+    /// Further sections the test exercises.
+    pub also: Vec<String>,
+    pub level: Level,
+    pub tags: Vec<String>,
+    /// Where the test is written: a case file and line, or the input of a replay.
+    pub origin: Origin,
+}
+
+impl CaseInfo {
+    /// The section part of the spec reference, without a line suffix: `RFC7644 §3.3`.
+    pub fn section(&self) -> &str {
+        section_of(&self.spec)
+    }
+}
+
+/// The section part of a spec reference: `RFC7644 §3.3 L1302` → `RFC7644 §3.3`.
+fn section_of(spec: &str) -> &str {
+    match spec.find(" L") {
+        Some(i) if spec.starts_with("RFC") => &spec[..i],
+        _ => spec,
     }
 }
 

@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use super::RunReport;
 use crate::baseline::Comparison;
-use crate::load::Case;
+use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
 #[derive(Debug, Error)]
@@ -87,7 +87,7 @@ fn secs(d: std::time::Duration) -> String {
 }
 
 /// `known`: the baseline's reason when the case ended as its baseline entry says.
-fn testcase(xml: &mut Xml, case: &Case, result: &CaseResult, known: Option<&str>) -> XmlResult {
+fn testcase(xml: &mut Xml, case: &CaseInfo, result: &CaseResult, known: Option<&str>) -> XmlResult {
     let time = secs(result.duration);
     let section = case.section().to_string();
     let file = case.origin.file.clone();
@@ -198,14 +198,16 @@ fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResul
         ),
     ];
     props.extend(input.properties.iter().cloned());
-    for (cap, supported, evidence) in report.discovery.capabilities.iter() {
-        props.push((
-            format!("capability.{cap}"),
-            format!("{}: {evidence}", if supported { "yes" } else { "no" }),
-        ));
-    }
-    for (i, note) in report.discovery.notes.iter().enumerate() {
-        props.push((format!("discovery.{}", i + 1), note.clone()));
+    if let Some(discovery) = &report.discovery {
+        for (cap, supported, evidence) in discovery.capabilities.iter() {
+            props.push((
+                format!("capability.{cap}"),
+                format!("{}: {evidence}", if supported { "yes" } else { "no" }),
+            ));
+        }
+        for (i, note) in discovery.notes.iter().enumerate() {
+            props.push((format!("discovery.{}", i + 1), note.clone()));
+        }
     }
     xml.properties(&props)?;
     for (case, result) in &report.results {

@@ -3,13 +3,14 @@
 
 pub mod compare;
 pub mod coverage;
+pub mod entra_verdict;
 pub mod junit;
 pub mod summary;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::load::Case;
+use crate::load::CaseInfo;
 use crate::plan::Discovery;
 use crate::run::{CaseResult, Outcome};
 
@@ -19,9 +20,11 @@ pub struct RunReport {
     /// The target's base URL (never carries credentials).
     pub target: String,
     pub run_id: String,
-    pub discovery: Discovery,
-    /// Each executed (or skipped) case with its result, in plan order.
-    pub results: Vec<(Case, CaseResult)>,
+    /// What discovery found; `None` when the command does not run discovery (the Entra
+    /// provisioning replay sends exactly what Entra sends, and Entra reads no discovery).
+    pub discovery: Option<Discovery>,
+    /// Each executed (or skipped) test with its result, in plan order.
+    pub results: Vec<(CaseInfo, CaseResult)>,
     pub duration: Duration,
 }
 

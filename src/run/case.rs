@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::context::RunContext;
 use super::expect::evaluate;
 use super::outcome::{CaseResult, Outcome};
+use super::transcript::Transcript;
 use crate::http::{Exchange, OutgoingRequest};
 use crate::load::{AuthMode, Capture, Case, Request, Step};
 use crate::scim::pointer;
@@ -25,7 +26,7 @@ struct CaseRun<'a> {
     ctx: &'a RunContext,
     case: &'a Case,
     vars: Vars,
-    transcript: String,
+    transcript: Transcript,
     /// URLs of resources this case created, to delete at the end.
     created: Vec<String>,
 }
@@ -37,7 +38,7 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
         ctx,
         case,
         vars: ctx.case_vars(index),
-        transcript: String::new(),
+        transcript: Transcript::new(),
         created: Vec::new(),
     };
     let stop = run.steps().await.err();
@@ -51,7 +52,7 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
         outcome,
         message,
         problems,
-        transcript: run.transcript,
+        transcript: run.transcript.into_string(),
         duration: started.elapsed(),
         unreachable,
     }
@@ -199,25 +200,9 @@ impl CaseRun<'_> {
         outgoing: &OutgoingRequest,
         label: &str,
     ) -> Result<Exchange, crate::http::HttpError> {
-        let result = self.ctx.client.send(outgoing).await;
-        match &result {
-            Ok(exchange) => {
-                self.transcript.push_str(&format!("--- {label}\n"));
-                self.transcript
-                    .push_str(&exchange.render(&self.ctx.redactor));
-            }
-            Err(e) => {
-                self.transcript.push_str(&format!(
-                    "--- {label}\n> {} {}\n! {}\n",
-                    outgoing.method,
-                    self.ctx
-                        .redactor
-                        .redact(&self.ctx.client.url_for(&outgoing.path, &outgoing.query)),
-                    self.ctx.redactor.redact(&e.to_string())
-                ));
-            }
-        }
-        result
+        self.transcript
+            .send(&self.ctx.client, &self.ctx.redactor, outgoing, label)
+            .await
     }
 
     /// Remembers resources created by the case (201 with an `id`, or Bulk creations), and

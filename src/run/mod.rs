@@ -1,5 +1,6 @@
 //! Stage 3: executes cases against the target — HTTP steps, captures, assertions,
-//! transcripts and cleanup. The runner produces [`CaseResult`]s and never formats output.
+//! transcripts and cleanup. The runner produces [`CaseResult`]s and never formats output;
+//! its [`Transcript`] records requests for the Entra provisioning replay too.
 
 mod case;
 mod context;
@@ -7,9 +8,11 @@ mod expect;
 pub mod matchers;
 mod outcome;
 pub mod schemas;
+mod transcript;
 mod trials;
 
 pub use case::run_case;
 pub use context::RunContext;
 pub use outcome::{CaseResult, Outcome};
+pub use transcript::Transcript;
 pub use trials::{execute, list, run_plan, ExecuteOptions, Execution};

@@ -173,13 +173,13 @@ impl Target {
     pub fn report(
         &self,
         run_id: String,
-        results: Vec<(crate::load::Case, CaseResult)>,
+        results: Vec<(crate::load::CaseInfo, CaseResult)>,
         duration: Duration,
     ) -> RunReport {
         RunReport {
             target: self.base_url().to_string(),
             run_id,
-            discovery: self.discovery.clone(),
+            discovery: Some(self.discovery.clone()),
             results,
             duration,
         }

@@ -2,7 +2,7 @@
 //! provision-on-demand's five steps (test connection, import, scope, match, action) with the
 //! details Entra's UI shows, the manager second pass, then a lifecycle — update, disable,
 //! re-enable, delete; for groups add members, remove one, rename, delete — in the chosen PATCH
-//! dialect. Every step is also a JUnit test case.
+//! dialect. Every step is also a test for the reporters: a [`CaseInfo`] and a [`CaseResult`].
 
 pub mod bodies;
 pub mod input;
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::entra::{Dialect, EntraError};
 use crate::http::{HttpClient, Redactor};
-use crate::load::{Case, Origin};
+use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
 pub use input::ProvisionFile;
@@ -90,7 +90,10 @@ fn label(outcome: Outcome) -> &'static str {
 
 impl ProvisionReport {
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.steps.iter().filter(|s| s.outcome == outcome).count()
+        self.steps
+            .iter()
+            .filter(|s| s.result.outcome == outcome)
+            .count()
     }
 
     /// True when a step failed or could not be evaluated.
@@ -103,9 +106,9 @@ impl ProvisionReport {
         let ran: Vec<&StepRecord> = self
             .steps
             .iter()
-            .filter(|s| s.outcome != Outcome::Skip && !s.transcript.is_empty())
+            .filter(|s| s.result.outcome != Outcome::Skip && !s.result.transcript.is_empty())
             .collect();
-        !ran.is_empty() && ran.iter().all(|s| s.unreachable)
+        !ran.is_empty() && ran.iter().all(|s| s.result.unreachable)
     }
 
     /// Console text: each object's on-demand steps as Entra's UI lists them, then the
@@ -142,28 +145,34 @@ impl ProvisionReport {
             }
             let number = s.number.map(|n| format!("{n}. ")).unwrap_or_default();
             let title = format!("{number}{}", s.name);
-            let summary = if s.summary.is_empty() || s.outcome == Outcome::Skip {
+            let outcome = s.result.outcome;
+            let summary = if s.summary.is_empty() || outcome == Outcome::Skip {
                 String::new()
             } else {
                 format!(" — {}", s.summary)
             };
-            let _ = writeln!(out, "    {title:<52} {}{summary}", label(s.outcome));
+            let _ = writeln!(out, "    {title:<52} {}{summary}", label(outcome));
             for d in &s.details {
                 let _ = writeln!(out, "        {d}");
             }
-            if let Some(m) = &s.message {
-                let prefix = if s.outcome == Outcome::Skip {
+            if let Some(m) = &s.result.message {
+                let prefix = if outcome == Outcome::Skip {
                     "why not"
                 } else {
                     "problem"
                 };
                 let _ = writeln!(out, "        {prefix}: {m}");
             }
-            if matches!(s.outcome, Outcome::Fail | Outcome::Error) && !s.consequence.is_empty() {
-                let _ = writeln!(out, "        in Entra: {}", s.consequence);
+            if let Some(consequence) = s
+                .info
+                .consequence
+                .as_ref()
+                .filter(|_| matches!(outcome, Outcome::Fail | Outcome::Error))
+            {
+                let _ = writeln!(out, "        in Entra: {consequence}");
             }
-            if verbose && !s.transcript.is_empty() {
-                for line in s.transcript.lines() {
+            if verbose && !s.result.transcript.is_empty() {
+                for line in s.result.transcript.lines() {
                     let _ = writeln!(out, "          {line}");
                 }
             }
@@ -194,41 +203,12 @@ impl ProvisionReport {
         out
     }
 
-    /// The steps as (case, result) pairs for the JUnit reporter.
-    pub fn results(&self, origin: &str) -> Vec<(Case, CaseResult)> {
+    /// The steps as (test, result) pairs for the reporters. A step's transcript starts with
+    /// what the console shows of it (the summary and the "View details" lines).
+    pub fn results(&self) -> Vec<(CaseInfo, CaseResult)> {
         self.steps
             .iter()
             .map(|s| {
-                let phase = match s.phase {
-                    Phase::OnDemand => "on-demand",
-                    Phase::Lifecycle => "lifecycle",
-                };
-                let case = Case {
-                    id: s.id.clone(),
-                    title: format!("{}: {}", s.object, s.name),
-                    requirement: None,
-                    consequence: (!s.consequence.is_empty()).then(|| s.consequence.clone()),
-                    spec: s.spec.clone(),
-                    also: Vec::new(),
-                    level: s.level,
-                    tags: vec![
-                        "entra".into(),
-                        "provision".into(),
-                        phase.into(),
-                        match s.phase {
-                            Phase::OnDemand => "entra-default".into(),
-                            Phase::Lifecycle => self.dialect.tag().into(),
-                        },
-                    ],
-                    requires: Vec::new(),
-                    vars: Default::default(),
-                    steps: Vec::new(),
-                    cleanup: Vec::new(),
-                    origin: Origin {
-                        file: origin.to_string(),
-                        line: None,
-                    },
-                };
                 let mut transcript = String::new();
                 if !s.summary.is_empty() {
                     transcript.push_str(&format!("{}\n", s.summary));
@@ -239,17 +219,12 @@ impl ProvisionReport {
                 if !transcript.is_empty() {
                     transcript.push('\n');
                 }
-                transcript.push_str(&s.transcript);
+                transcript.push_str(&s.result.transcript);
                 let result = CaseResult {
-                    id: s.id.clone(),
-                    outcome: s.outcome,
-                    message: s.message.clone(),
-                    problems: Vec::new(),
                     transcript,
-                    duration: s.duration,
-                    unreachable: s.unreachable,
+                    ..s.result.clone()
                 };
-                (case, result)
+                (s.info.clone(), result)
             })
             .collect()
     }

@@ -209,12 +209,12 @@ pub const OUTCOMES: [Outcome; 5] = [
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::load::Case;
+    use crate::load::CaseInfo;
     use crate::plan::Discovery;
     use crate::run::CaseResult;
     use std::time::Duration;
 
-    pub fn case(id: &str, spec: &str) -> Case {
+    pub fn case(id: &str, spec: &str) -> CaseInfo {
         let text = format!(
             "cases:\n  - id: {id}\n    title: \"title of {id} <b>&\"\n    spec: {spec}\n    level: MUST\n    steps:\n      - request: {{ method: GET, path: /Users }}\n"
         );
@@ -222,6 +222,7 @@ pub(crate) mod tests {
             .expect("test case loads")
             .cases
             .remove(0)
+            .info()
     }
 
     pub fn result(id: &str, outcome: Outcome, message: Option<&str>) -> CaseResult {
@@ -232,11 +233,11 @@ pub(crate) mod tests {
         }
     }
 
-    pub fn report(target: &str, results: Vec<(Case, CaseResult)>) -> RunReport {
+    pub fn report(target: &str, results: Vec<(CaseInfo, CaseResult)>) -> RunReport {
         RunReport {
             target: target.into(),
             run_id: "r1".into(),
-            discovery: Discovery::default(),
+            discovery: Some(Discovery::default()),
             results,
             duration: Duration::from_millis(5),
         }

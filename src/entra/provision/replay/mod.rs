@@ -32,6 +32,8 @@ pub struct ReplayOptions {
     pub dialect: Dialect,
     /// Run the lifecycle after the on-demand steps (and so delete what was created).
     pub lifecycle: bool,
+    /// The input file as the user named it: the origin of every step in the reports.
+    pub origin: String,
 }
 
 /// What became of an object of the file in the target.
@@ -207,15 +209,15 @@ impl<'a> Replay<'a> {
 
     /// Records a finished step; its outcome.
     fn finish(&mut self, step: Step) -> crate::run::Outcome {
-        let record = step.end();
-        let outcome = record.outcome;
+        let record = step.end(self.options.dialect, &self.options.origin);
+        let outcome = record.result.outcome;
         self.steps.push(record);
         outcome
     }
 
     /// Records a step that did not run.
     fn skipped(&mut self, subject: &Subject, kind: StepKind, reason: &str) {
-        self.steps.push(Step::skipped(subject, kind, reason));
+        self.finish(Step::skipped(subject, kind, reason));
     }
 
     /// The id of an object this run created. For any other, `steps` are recorded as not run:

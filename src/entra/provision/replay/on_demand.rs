@@ -23,7 +23,7 @@ impl Replay<'_> {
         let path = probe::filter_path(collection, attribute, &guid, collection == "Groups");
         if let Some(ex) = self.get(&mut step, "test connection", path).await? {
             let (verdict, why, notes) = probe::judge_response(&ex.response, attribute);
-            step.record.details = notes;
+            step.details = notes;
             if verdict == CheckVerdict::Fail {
                 step.fail("", why);
             } else {
@@ -49,7 +49,7 @@ impl Replay<'_> {
     /// Step 3: whether the object is in scope, with Entra's reasons.
     pub(super) fn scope_step(&mut self, subject: &Subject, kind: StepKind, scope: &ScopeResult) {
         let mut step = Step::begin(subject, kind, SCOPE);
-        step.record.details = scope.details.clone();
+        step.details = scope.details.clone();
         step.summarize(if scope.in_scope {
             "in scope"
         } else {

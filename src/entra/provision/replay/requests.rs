@@ -1,5 +1,5 @@
-//! Requests of the replay: each is recorded in its step's transcript, and a transport failure
-//! makes the step an error.
+//! Requests of the replay: each is sent and recorded in its step's transcript by the runner's
+//! [`Transcript`](crate::run::Transcript), and a transport failure makes the step an error.
 
 use serde_json::Value;
 
@@ -8,7 +8,6 @@ use super::step::Step;
 use super::Replay;
 use crate::entra::EntraError;
 use crate::http::{Exchange, OutgoingRequest};
-use crate::run::Outcome;
 
 /// What a successful PATCH to a user answers.
 pub(super) const USER_PATCH_OK: &str = "200 or 204";
@@ -34,12 +33,13 @@ impl Replay<'_> {
                 .headers
                 .push(("Content-Type".into(), "application/scim+json".into()));
         }
-        let record = &mut step.record;
-        match self.client.send(&request).await {
+        let sent = step
+            .transcript
+            .send(self.client, self.redactor, &request, label)
+            .await;
+        match sent {
             Ok(exchange) => {
                 self.reached = true;
-                record.transcript.push_str(&format!("--- {label}\n"));
-                record.transcript.push_str(&exchange.render(self.redactor));
                 Ok(Some(exchange))
             }
             Err(e) if e.is_unreachable() && !self.reached => Err(EntraError::Unreachable(
@@ -47,13 +47,7 @@ impl Replay<'_> {
             )),
             Err(e) => {
                 let text = self.redactor.redact(&e.to_string());
-                record
-                    .transcript
-                    .push_str(&format!("--- {label}\n! {text}\n"));
-                record.outcome = Outcome::Error;
-                record.unreachable = e.is_unreachable();
-                record.summary = "no answer".into();
-                record.message = Some(format!("{label}: {text}"));
+                step.no_answer(format!("{label}: {text}"), e.is_unreachable());
                 Ok(None)
             }
         }

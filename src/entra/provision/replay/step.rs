@@ -1,10 +1,11 @@
-//! Steps of the replay: what a step is, who it is about, and the record it leaves for the
-//! console and the JUnit report.
+//! Steps of the replay: what a step is, who it is about, and the record it leaves — the
+//! common test description and result every reporter reads, plus what Entra's UI shows.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::load::Level;
-use crate::run::Outcome;
+use crate::entra::Dialect;
+use crate::load::{CaseInfo, Level, Origin};
+use crate::run::{CaseResult, Outcome, Transcript};
 
 /// Which part of the replay a step belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,31 +16,25 @@ pub enum Phase {
     Lifecycle,
 }
 
-/// One step of the replay, as the UI would show it and as the JUnit report records it.
+/// One finished step of the replay: the test and its result as every reporter reads them,
+/// and what Entra's UI shows besides.
 #[derive(Debug, Clone)]
 pub struct StepRecord {
+    /// Id (e.g. `provision-user-1-match`), title (`object: name`), rule, level, what a
+    /// failure means in Entra, tags, and the input file as origin.
+    pub info: CaseInfo,
+    /// Outcome, why it did not pass, the redacted requests and answers, the time it took.
+    pub result: CaseResult,
     /// `user ada@contoso.example` or `group Engineering`.
     pub object: String,
     /// 1–5 for the on-demand steps.
     pub number: Option<u8>,
-    /// Stable id, e.g. `provision-user-1-match`.
-    pub id: String,
     pub name: String,
-    pub spec: String,
-    pub level: Level,
     pub phase: Phase,
-    pub outcome: Outcome,
     /// One line: what happened ("no match", "Create — 201, id …").
     pub summary: String,
     /// "View details" lines.
     pub details: Vec<String>,
-    /// Why the step did not pass.
-    pub message: Option<String>,
-    /// What a failure means in Entra.
-    pub consequence: String,
-    pub transcript: String,
-    pub duration: Duration,
-    pub unreachable: bool,
 }
 
 /// What a step is: the end of its id, its number in Entra's on-demand list, its title, the
@@ -105,9 +100,20 @@ pub(super) struct Subject {
     pub key: String,
 }
 
-/// A step while it runs: its record so far and when it started.
+/// A step while it runs: what it found so far, the requests it sent and when it started.
 pub(super) struct Step {
-    pub record: StepRecord,
+    kind: StepKind,
+    object: String,
+    id: String,
+    level: Level,
+    outcome: Outcome,
+    summary: String,
+    pub details: Vec<String>,
+    message: Option<String>,
+    /// What a failure means in Entra.
+    pub consequence: String,
+    unreachable: bool,
+    pub transcript: Transcript,
     started: Instant,
 }
 
@@ -116,78 +122,169 @@ impl Step {
     /// means in Entra.
     pub fn begin(subject: &Subject, kind: StepKind, consequence: &str) -> Self {
         Self {
-            record: StepRecord {
-                object: subject.object.clone(),
-                number: kind.number,
-                id: format!("provision-{}-{}", subject.key, kind.slug),
-                name: kind.name.to_string(),
-                spec: kind.spec.to_string(),
-                level: Level::Must,
-                phase: kind.phase,
-                outcome: Outcome::Pass,
-                summary: String::new(),
-                details: Vec::new(),
-                message: None,
-                consequence: consequence.to_string(),
-                transcript: String::new(),
-                duration: Duration::ZERO,
-                unreachable: false,
-            },
+            kind,
+            object: subject.object.clone(),
+            id: format!("provision-{}-{}", subject.key, kind.slug),
+            level: Level::Must,
+            outcome: Outcome::Pass,
+            summary: String::new(),
+            details: Vec::new(),
+            message: None,
+            consequence: consequence.to_string(),
+            unreachable: false,
+            transcript: Transcript::new(),
             started: Instant::now(),
         }
     }
 
     /// A step that did not run, and why.
-    pub fn skipped(subject: &Subject, kind: StepKind, reason: &str) -> StepRecord {
+    pub fn skipped(subject: &Subject, kind: StepKind, reason: &str) -> Self {
         let mut step = Self::begin(subject, kind, "");
-        step.record.outcome = Outcome::Skip;
-        step.record.message = Some(reason.to_string());
-        step.end()
+        step.outcome = Outcome::Skip;
+        step.message = Some(reason.to_string());
+        step
     }
 
-    /// The finished record, with the time the step took.
-    pub fn end(self) -> StepRecord {
-        let mut record = self.record;
-        record.duration = self.started.elapsed();
-        record
+    /// The finished record, with the time the step took. `dialect`: the PATCH dialect of
+    /// the lifecycle (on demand always uses the default one); `origin`: the input file.
+    pub fn end(self, dialect: Dialect, origin: &str) -> StepRecord {
+        let (phase, dialect) = match self.kind.phase {
+            Phase::OnDemand => ("on-demand", Dialect::Default),
+            Phase::Lifecycle => ("lifecycle", dialect),
+        };
+        let info = CaseInfo {
+            id: self.id.clone(),
+            title: format!("{}: {}", self.object, self.kind.name),
+            requirement: None,
+            consequence: (!self.consequence.is_empty()).then_some(self.consequence),
+            spec: self.kind.spec.to_string(),
+            also: Vec::new(),
+            level: self.level,
+            tags: vec![
+                "entra".into(),
+                "provision".into(),
+                phase.into(),
+                dialect.tag().into(),
+            ],
+            origin: Origin {
+                file: origin.to_string(),
+                line: None,
+            },
+        };
+        let result = CaseResult {
+            id: self.id,
+            outcome: self.outcome,
+            message: self.message,
+            problems: Vec::new(),
+            transcript: self.transcript.into_string(),
+            duration: self.started.elapsed(),
+            unreachable: self.unreachable,
+        };
+        StepRecord {
+            info,
+            result,
+            object: self.object,
+            number: self.kind.number,
+            name: self.kind.name.to_string(),
+            phase: self.kind.phase,
+            summary: self.summary,
+            details: self.details,
+        }
     }
 
     pub fn outcome(&self) -> Outcome {
-        self.record.outcome
+        self.outcome
     }
 
     /// Sets the one-line summary of what happened.
     pub fn summarize(&mut self, summary: impl Into<String>) {
-        self.record.summary = summary.into();
+        self.summary = summary.into();
     }
 
     /// Adds a "View details" line.
     pub fn detail(&mut self, line: impl Into<String>) {
-        self.record.details.push(line.into());
+        self.details.push(line.into());
     }
 
     /// Fails the step with this summary and why.
     pub fn fail(&mut self, summary: &str, message: String) {
-        self.record.outcome = Outcome::Fail;
-        self.record.summary = summary.to_string();
-        self.record.message = Some(message);
+        self.outcome = Outcome::Fail;
+        self.summary = summary.to_string();
+        self.message = Some(message);
     }
 
     /// Fails the step after what it did so far: the summary stays.
     pub fn fail_keeping_summary(&mut self, message: String) {
-        self.record.outcome = Outcome::Fail;
-        self.record.message = Some(message);
+        self.outcome = Outcome::Fail;
+        self.message = Some(message);
+    }
+
+    /// The step could not be evaluated: a request got no answer.
+    pub fn no_answer(&mut self, message: String, unreachable: bool) {
+        self.outcome = Outcome::Error;
+        self.unreachable = unreachable;
+        self.summary = "no answer".into();
+        self.message = Some(message);
     }
 
     /// A SHOULD-level problem: a passing step becomes a warning; messages add up.
     pub fn warn(&mut self, message: String) {
-        if self.record.outcome == Outcome::Pass {
-            self.record.outcome = Outcome::Warn;
-            self.record.level = Level::Should;
+        if self.outcome == Outcome::Pass {
+            self.outcome = Outcome::Warn;
+            self.level = Level::Should;
         }
-        self.record.message = Some(match self.record.message.take() {
+        self.message = Some(match self.message.take() {
             Some(m) => format!("{m}; {message}"),
             None => message,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject() -> Subject {
+        Subject {
+            object: "user ada@contoso.example".into(),
+            key: "user-1".into(),
+        }
+    }
+
+    #[test]
+    fn a_finished_step_is_a_test_with_its_result() {
+        let kind = StepKind::lifecycle("disable", "Disable", "Entra E-DISABLE");
+        let mut step = Step::begin(&subject(), kind, "users keep access");
+        step.warn("answered 200".into());
+        let record = step.end(Dialect::AadOptscim062020, "users.json");
+        assert_eq!(record.info.id, "provision-user-1-disable");
+        assert_eq!(record.info.title, "user ada@contoso.example: Disable");
+        assert_eq!(record.info.level, Level::Should);
+        assert_eq!(
+            record.info.consequence.as_deref(),
+            Some("users keep access")
+        );
+        assert_eq!(
+            record.info.tags,
+            ["entra", "provision", "lifecycle", "entra-aadoptscim062020"]
+        );
+        assert_eq!(record.info.origin.to_string(), "users.json");
+        assert_eq!(record.result.id, record.info.id);
+        assert_eq!(record.result.outcome, Outcome::Warn);
+        assert_eq!(record.result.message.as_deref(), Some("answered 200"));
+    }
+
+    #[test]
+    fn on_demand_steps_use_the_default_dialect_and_skips_have_no_consequence() {
+        let kind = StepKind::numbered(4, "match", "Match user", "Entra E-MATCH");
+        let record =
+            Step::skipped(&subject(), kind, "import failed").end(Dialect::AadOptscim062020, "f");
+        assert_eq!(
+            record.info.tags,
+            ["entra", "provision", "on-demand", "entra-default"]
+        );
+        assert_eq!(record.info.consequence, None);
+        assert_eq!(record.result.outcome, Outcome::Skip);
+        assert_eq!(record.number, Some(4));
     }
 }

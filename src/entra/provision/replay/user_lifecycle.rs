@@ -241,7 +241,7 @@ impl Replay<'_> {
         };
         let found = hits(&ex, &target.path()).map(|r| r.iter().any(|u| has_id(u, id)));
         if found != Ok(true) {
-            step.record.consequence = VISIBLE.to_string();
+            step.consequence = VISIBLE.to_string();
             step.fail_keeping_summary(format!(
                 "the disabled user is no longer found by {} eq \"{}\"; Entra's next match misses it",
                 target.path(),

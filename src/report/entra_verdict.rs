@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::load::{Case, Level};
+use crate::load::{CaseInfo, Level};
 use crate::run::{CaseResult, Outcome};
 use crate::scim::text::{single_line, truncate};
 
@@ -73,11 +73,11 @@ pub struct Verdict {
     pub total: usize,
 }
 
-fn has(case: &Case, tag: &str) -> bool {
+fn has(case: &CaseInfo, tag: &str) -> bool {
     case.tags.iter().any(|t| t == tag)
 }
 
-fn dialect_of(case: &Case) -> Option<&'static str> {
+fn dialect_of(case: &CaseInfo) -> Option<&'static str> {
     match (has(case, TAG_DEFAULT), has(case, TAG_FLAG)) {
         (true, false) => Some("default dialect"),
         (false, true) => Some("aadOptscim062020 dialect"),
@@ -85,7 +85,7 @@ fn dialect_of(case: &Case) -> Option<&'static str> {
     }
 }
 
-fn finding(case: &Case, result: &CaseResult) -> Finding {
+fn finding(case: &CaseInfo, result: &CaseResult) -> Finding {
     // The runner's message starts with "<spec> (<level>) broken at "; the verdict names the
     // spec already.
     let message = result.message.clone().unwrap_or_default();
@@ -109,8 +109,9 @@ fn finding(case: &Case, result: &CaseResult) -> Finding {
 
 impl Verdict {
     /// The verdict over the `entra`-tagged cases of a run; `None` when the run had none.
-    pub fn from_results(results: &[(Case, CaseResult)]) -> Option<Verdict> {
-        let entra: Vec<&(Case, CaseResult)> = results.iter().filter(|(c, _)| has(c, TAG)).collect();
+    pub fn from_results(results: &[(CaseInfo, CaseResult)]) -> Option<Verdict> {
+        let entra: Vec<&(CaseInfo, CaseResult)> =
+            results.iter().filter(|(c, _)| has(c, TAG)).collect();
         if entra.is_empty() {
             return None;
         }
@@ -281,8 +282,8 @@ mod tests {
     use crate::load::Origin;
     use std::time::Duration;
 
-    fn case(id: &str, level: Level, tags: &[&str]) -> Case {
-        Case {
+    fn case(id: &str, level: Level, tags: &[&str]) -> CaseInfo {
+        CaseInfo {
             id: id.into(),
             title: format!("title of {id}"),
             requirement: None,
@@ -291,10 +292,6 @@ mod tests {
             also: Vec::new(),
             level,
             tags: tags.iter().map(|t| t.to_string()).collect(),
-            requires: Vec::new(),
-            vars: Default::default(),
-            steps: Vec::new(),
-            cleanup: Vec::new(),
             origin: Origin {
                 file: "x.yaml".into(),
                 line: None,
