@@ -2,8 +2,6 @@
 //! the test: the client credentials token is fetched once, cached, fetched again when it
 //! expires or is refused; Basic with an account domain; extra headers.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +11,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::support::serve_router;
 use scimspec::http::{ClientOptions, Credentials, HttpClient, OAuth2, OutgoingRequest};
-use support::serve_router;
 
 #[derive(Default)]
 struct Counters {

@@ -1,9 +1,7 @@
 //! Drives the real `scimspec` binary over loopback: against the embedded reference server,
 //! against a deliberately wrong target, with malformed case files and an unreachable target.
 
-mod support;
-
-use support::{scimspec, testcase, wrong_target, Reference, RunExt, TempDir, UNREACHABLE};
+use crate::support::{scimspec, testcase, wrong_target, Reference, RunExt, TempDir, UNREACHABLE};
 
 fn attr(xml: &str, element: &str, name: &str) -> String {
     let start = xml.find(&format!("<{element} ")).expect("element present");
