@@ -1,5 +1,5 @@
 //! The tests that drive the product from outside: the real `scimspec` binary over loopback,
-//! and the library's public API.
+//! the library's public API, and what the reporters write compared with golden files.
 //!
 //! One test binary for all of them, so the shared helpers (`tests/support/`) are compiled
 //! and linked once and libtest runs every test of the product in one process, in parallel.
@@ -12,5 +12,6 @@ mod auth;
 mod cli;
 mod compare;
 mod entra;
+mod golden;
 mod http_retry;
 mod profiles;
