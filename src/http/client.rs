@@ -579,6 +579,11 @@ mod tests {
             extra_headers: vec![("Bad Header".into(), "v".into())],
             ..ClientOptions::new("http://h/")
         });
-        assert!(bad.is_err());
+        match bad {
+            Err(HttpError::Config(detail)) => {
+                assert_eq!(detail, "invalid extra header 'Bad Header'")
+            }
+            other => panic!("expected a configuration error, got {:?}", other.err()),
+        }
     }
 }

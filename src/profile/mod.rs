@@ -662,12 +662,14 @@ mod tests {
         assert!(p
             .check_use(&u("name", Some("givenName"), TypeInfo::NotAnElement))
             .is_ok());
-        assert!(p
-            .check_use(&u("name", Some("middleName"), TypeInfo::NotAnElement))
-            .is_err());
-        assert!(p
-            .check_use(&u("nickName", None, TypeInfo::NotAnElement))
-            .is_err());
+        assert_eq!(
+            p.check_use(&u("name", Some("middleName"), TypeInfo::NotAnElement)),
+            Err("attribute name.middleName is not supported".to_string())
+        );
+        assert_eq!(
+            p.check_use(&u("nickName", None, TypeInfo::NotAnElement)),
+            Err("attribute nickName is not supported".to_string())
+        );
         assert!(p
             .check_use(&u("emails", None, TypeInfo::Typed("work email".into())))
             .is_ok());

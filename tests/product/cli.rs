@@ -96,8 +96,16 @@ fn unreachable_target_exits_3() {
 
 #[test]
 fn usage_errors_exit_2() {
-    scimspec().args(["run", "--target", "not a url"]).exits(2);
-    scimspec().args(["run", "--basic", "no-colon"]).exits(2);
+    let all = scimspec().args(["run", "--target", "not a url"]).exits(2);
+    assert!(
+        all.contains("--target must be an http:// or https:// URL, got 'not a url'"),
+        "{all}"
+    );
+    let all = scimspec().args(["run", "--basic", "no-colon"]).exits(2);
+    assert!(
+        all.contains("--basic must be USER:PASSWORD (no ':' found)"),
+        "{all}"
+    );
 }
 
 #[test]

@@ -179,7 +179,11 @@ fn probe_reports_invalid_credentials_without_showing_them() {
 
 #[test]
 fn probe_of_an_unreachable_target_exits_3() {
-    scimspec().args(["probe", "--target", UNREACHABLE]).exits(3);
+    let all = scimspec().args(["probe", "--target", UNREACHABLE]).exits(3);
+    assert!(
+        all.contains("target unreachable: cannot connect to"),
+        "{all}"
+    );
 }
 
 #[test]
