@@ -64,7 +64,8 @@ pub fn serve_router(router: Router, base_path: &str) -> String {
     format!("http://{addr}{base_path}")
 }
 
-fn scim(status: StatusCode, body: serde_json::Value) -> Response {
+/// A SCIM answer: `status` with `body` as `application/scim+json`.
+pub fn scim(status: StatusCode, body: serde_json::Value) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(
         "content-type",

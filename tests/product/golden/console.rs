@@ -3,8 +3,7 @@
 //! a warning, a skip and an error, as the real binary prints them.
 
 use axum::extract::RawQuery;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use serde_json::json;
@@ -12,20 +11,13 @@ use serde_json::json;
 use super::{mask, no_secret};
 use crate::support::golden::assert_golden;
 use crate::support::reports::SECRET;
+use crate::support::servers::scim;
 use crate::support::{scimspec, serve_router, RunExt, TempDir};
 
-fn scim(status: StatusCode, body: serde_json::Value) -> Response {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "content-type",
-        "application/scim+json".parse().expect("header"),
-    );
-    (status, headers, body.to_string()).into_response()
-}
-
 /// A target answering the cases of `tests/golden/cases.yaml` the same way every time: it
-/// creates without Location and changes the userName (a MUST broken), lists users, reads a user without ETag (a SHOULD
-/// broken), has no Groups (a skip) and fails sorting with 500 (an error).
+/// creates without Location and changes the userName (a MUST broken), lists users, reads a
+/// user without ETag (a SHOULD broken), has no Groups (a skip) and fails sorting with 500
+/// (an error).
 fn golden_target() -> String {
     let config = || async {
         scim(
