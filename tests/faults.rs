@@ -2,39 +2,51 @@
 //! reference server; with each fault at least one case fails (or warns, for a SHOULD rule).
 //! The table of which cases catch which fault is kept in `suites/FAULTS.md`; regenerate it
 //! with `SCIMSPEC_BLESS=1 cargo test --test faults`.
+//!
+//! A test binary of its own because it is its own libtest harness (`harness = false`): one
+//! trial per fault, each against its own server, run in parallel (`--test-threads`) and
+//! filterable (`cargo test --test faults -- NAME`). The table is written or checked after the
+//! trials, and only when every trial ran.
+
+#[path = "support/pipeline.rs"]
+mod pipeline;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
-use scimspec::http::{ClientOptions, Credentials, HttpClient};
+use libtest_mimic::{Arguments, Failed, Trial};
+use pipeline::run_suite_against;
 use scimspec::load::{self, Suite};
-use scimspec::plan::{self, Selection};
-use scimspec::run::{self, CaseResult, Outcome, RunContext};
-use scimspec::server::{self, Fault, ServerConfig};
+use scimspec::plan::Selection;
+use scimspec::run::{CaseResult, Outcome};
+use scimspec::server::{Fault, ServerConfig};
 
 const TOKEN: &str = "fault-test-token";
 
-async fn run_suite(suite: &Suite, fault: Option<Fault>) -> Vec<(String, CaseResult)> {
-    let server = server::spawn(ServerConfig {
+/// What the trials found, for the table: set by the trials that ran.
+#[derive(Default)]
+struct Findings {
+    clean_ran: bool,
+    /// Fault name → (the rule it breaks, the cases that fail or warn against it).
+    table: BTreeMap<&'static str, (&'static str, Vec<String>)>,
+}
+
+/// The whole suite against a reference server with `fault` (or none), one case at a time:
+/// each case then sees only its own data, so whether a fault is caught never depends on what
+/// other cases happened to store at the same moment. Each call has its own server on a
+/// runtime of its own.
+fn run_suite(suite: &Suite, fault: Option<Fault>) -> Vec<(String, CaseResult)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let config = ServerConfig {
         token: Some(TOKEN.into()),
         fault,
         ..ServerConfig::default()
-    })
-    .await
-    .expect("reference server starts");
-    let client = HttpClient::new(ClientOptions {
-        credentials: Credentials::Bearer(TOKEN.into()),
-        ..ClientOptions::new(server.base_url())
-    })
-    .expect("client");
-    let discovery = plan::discover(&client).await.expect("discovery");
-    let plan = plan::plan(suite, &Selection::default(), &discovery.capabilities);
-    let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
-    // One case at a time: each case then sees only its own data, so whether a fault is
-    // caught never depends on what other cases happened to store at the same moment.
-    let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 1).await;
-    server.stop().await;
-    ids.into_iter().zip(results).collect()
+    };
+    runtime.block_on(run_suite_against(config, suite, &Selection::default(), 1))
 }
 
 fn catching(results: &[(String, CaseResult)]) -> Vec<String> {
@@ -43,6 +55,55 @@ fn catching(results: &[(String, CaseResult)]) -> Vec<String> {
         .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
         .map(|(id, _)| id.clone())
         .collect()
+}
+
+/// No fault: every case passes (or is skipped).
+fn clean_trial(suite: Arc<Suite>, findings: Arc<Mutex<Findings>>) -> Trial {
+    Trial::test("no fault: every case passes", move || {
+        let results = run_suite(&suite, None);
+        let broken: Vec<String> = results
+            .iter()
+            .filter(|(_, r)| !matches!(r.outcome, Outcome::Pass | Outcome::Skip))
+            .map(|(id, r)| {
+                format!(
+                    "{id}: {} — {}",
+                    r.outcome,
+                    r.message.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        findings.lock().expect("findings").clean_ran = true;
+        if broken.is_empty() {
+            Ok(())
+        } else {
+            Err(Failed::from(format!(
+                "cases not passing on the reference server:\n{}",
+                broken.join("\n")
+            )))
+        }
+    })
+}
+
+/// `fault`: at least one case fails or warns.
+fn fault_trial(fault: Fault, suite: Arc<Suite>, findings: Arc<Mutex<Findings>>) -> Trial {
+    Trial::test(format!("fault::{}", fault.name()), move || {
+        let caught = catching(&run_suite(&suite, Some(fault)));
+        let uncaught = caught.is_empty();
+        findings
+            .lock()
+            .expect("findings")
+            .table
+            .insert(fault.name(), (fault.rule(), caught));
+        if uncaught {
+            Err(Failed::from(format!(
+                "no case catches fault {}: {}",
+                fault.name(),
+                fault.rule()
+            )))
+        } else {
+            Ok(())
+        }
+    })
 }
 
 fn render(
@@ -93,52 +154,45 @@ fn render(
     out
 }
 
-#[test]
-fn every_case_passes_without_faults_and_every_fault_is_caught() {
-    let suite = load::load_embedded().expect("embedded suite loads");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-
-    let clean = runtime.block_on(run_suite(&suite, None));
-    let broken: Vec<String> = clean
-        .iter()
-        .filter(|(_, r)| !matches!(r.outcome, Outcome::Pass | Outcome::Skip))
-        .map(|(id, r)| {
-            format!(
-                "{id}: {} — {}",
-                r.outcome,
-                r.message.clone().unwrap_or_default()
-            )
-        })
-        .collect();
-    let mut table = BTreeMap::new();
-    for fault in Fault::all() {
-        let results = runtime.block_on(run_suite(&suite, Some(*fault)));
-        table.insert(fault.name(), (fault.rule(), catching(&results)));
-    }
+/// Writes (with `SCIMSPEC_BLESS`) or checks `suites/FAULTS.md`; `false` when it is out of date.
+fn write_or_check_table(findings: &Findings, suite: &Suite) -> bool {
     let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
-    let doc = render(&table, &ids);
+    let doc = render(&findings.table, &ids);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("suites/FAULTS.md");
     if std::env::var_os("SCIMSPEC_BLESS").is_some() {
         std::fs::write(&path, &doc).expect("write suites/FAULTS.md");
+        println!("suites/FAULTS.md written");
+        return true;
     }
-    let uncaught: Vec<&str> = table
-        .iter()
-        .filter(|(_, (_, c))| c.is_empty())
-        .map(|(n, _)| *n)
-        .collect();
-    assert!(
-        broken.is_empty(),
-        "cases not passing on the reference server:\n{}",
-        broken.join("\n")
-    );
-    assert!(uncaught.is_empty(), "faults no case catches: {uncaught:?}");
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == doc,
-        "suites/FAULTS.md is out of date: run SCIMSPEC_BLESS=1 cargo test --test faults"
-    );
+    if current == doc {
+        println!("suites/FAULTS.md is up to date");
+        true
+    } else {
+        eprintln!("suites/FAULTS.md is out of date: run SCIMSPEC_BLESS=1 cargo test --test faults");
+        false
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let suite = Arc::new(load::load_embedded().expect("embedded suite loads"));
+    let findings = Arc::new(Mutex::new(Findings::default()));
+    let mut trials = vec![clean_trial(Arc::clone(&suite), Arc::clone(&findings))];
+    for fault in Fault::all() {
+        trials.push(fault_trial(
+            *fault,
+            Arc::clone(&suite),
+            Arc::clone(&findings),
+        ));
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    let findings = findings.lock().expect("findings");
+    let every_trial_ran = findings.clean_ran && findings.table.len() == Fault::all().len();
+    let table_current = !every_trial_ran || write_or_check_table(&findings, &suite);
+    if conclusion.has_failed() || !table_current {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -298,6 +298,11 @@ mod tests {
             extra_headers: vec![("Bad Header".into(), "v".into())],
             ..ClientOptions::new("http://h/")
         });
-        assert!(matches!(bad, Err(HttpError::Config(m)) if m.contains("Bad Header")));
+        match bad {
+            Err(HttpError::Config(detail)) => {
+                assert_eq!(detail, "invalid extra header 'Bad Header'")
+            }
+            other => panic!("expected a configuration error, got {:?}", other.err()),
+        }
     }
 }

@@ -129,10 +129,29 @@ mod tests {
 
     #[test]
     fn rejects_bad_names() {
-        for bad in [
-            "", "1abc", "a.b.c", "a b", "name.", ".x", "urn:", "a[b]", "ab€x", "é",
+        const NAME: &str =
+            "attribute name must start with a letter and hold only letters, digits, '-' and '_'";
+        const SUB: &str = "sub-attribute name must be one attribute name";
+        for (bad, reason) in [
+            ("", NAME),
+            ("1abc", NAME),
+            ("a.b.c", SUB),
+            ("a b", NAME),
+            ("name.", SUB),
+            (".x", NAME),
+            ("urn:", NAME),
+            ("a[b]", NAME),
+            ("ab€x", NAME),
+            ("é", NAME),
         ] {
-            assert!(AttrPath::parse(bad).is_err(), "{bad}");
+            assert_eq!(
+                AttrPath::parse(bad),
+                Err(AttrPathError {
+                    path: bad.to_string(),
+                    reason
+                }),
+                "{bad}"
+            );
         }
     }
 }

@@ -98,19 +98,33 @@ mod tests {
 
     #[test]
     fn rejects_malformed_paths() {
-        for bad in [
-            "",
-            "a b",
-            "emails[",
-            "emails[type eq]",
-            "emails[type eq \"w\"]x",
-            "emails[type eq \"w\"].",
-            "name.givenName.x",
-            "name.givenName[type eq \"w\"]",
-            "emails[type eq \"w\"][value pr]",
-            "1x",
+        for (bad, reason) in [
+            ("", "empty path"),
+            ("a b", "unexpected text after the expression"),
+            ("emails[", "expression ends early"),
+            ("emails[type eq]", "expected a value"),
+            (
+                "emails[type eq \"w\"]x",
+                "unexpected text after the expression",
+            ),
+            ("emails[type eq \"w\"].", "invalid sub-attribute name"),
+            (
+                "name.givenName.x",
+                "sub-attribute name must be one attribute name",
+            ),
+            (
+                "name.givenName[type eq \"w\"]",
+                "a sub-attribute cannot be followed by a value filter",
+            ),
+            (
+                "emails[type eq \"w\"][value pr]",
+                "unexpected text after the expression",
+            ),
+            ("1x", "attribute name must start with a letter"),
         ] {
-            assert!(PatchPath::parse(bad).is_err(), "{bad}");
+            let err = PatchPath::parse(bad).expect_err(bad);
+            assert_eq!(err.path, bad);
+            assert!(err.reason.contains(reason), "{bad}: {err}");
         }
     }
 }

@@ -446,25 +446,45 @@ mod tests {
 
     #[test]
     fn checks_types_and_unknown_attributes() {
-        for bad in [
-            json!({"schemas": [USER], "userName": 5}),
-            json!({"schemas": [USER], "userName": "a", "active": "maybe"}),
-            json!({"schemas": [USER], "userName": "a", "nosuch": 1}),
-            json!({"schemas": [USER], "userName": "a", "emails": [{"value": "x", "bogus": 1}]}),
-            json!({"schemas": [USER], "userName": "a", "emails": [{"value": "x", "primary": true}, {"value": "y", "primary": true}]}),
-            json!({"schemas": ["urn:other"], "userName": "a"}),
-            json!({"userName": "a"}),
-            json!({"schemas": [USER], "userName": "a", "x509Certificates": [{"value": "not base64!"}]}),
+        for (bad, said) in [
+            (
+                json!({"schemas": [USER], "userName": 5}),
+                "\"userName\" must be a string",
+            ),
+            (
+                json!({"schemas": [USER], "userName": "a", "active": "maybe"}),
+                "\"active\" must be a boolean",
+            ),
+            (
+                json!({"schemas": [USER], "userName": "a", "nosuch": 1}),
+                "unknown attribute \"nosuch\"",
+            ),
+            (
+                json!({"schemas": [USER], "userName": "a", "emails": [{"value": "x", "bogus": 1}]}),
+                "\"emails\" has no sub-attribute \"bogus\"",
+            ),
+            (
+                json!({"schemas": [USER], "userName": "a", "emails": [{"value": "x", "primary": true}, {"value": "y", "primary": true}]}),
+                "more than one \"emails\" value is primary",
+            ),
+            (
+                json!({"schemas": ["urn:other"], "userName": "a"}),
+                "unknown schema \"urn:other\"",
+            ),
+            (json!({"userName": "a"}), "\"schemas\" is required"),
+            (
+                json!({"schemas": [USER], "userName": "a", "x509Certificates": [{"value": "not base64!"}]}),
+                "base64-encoded binary",
+            ),
         ] {
-            assert!(
-                attributes_from_body(Kind::User, &body_of(bad.clone()), &cfg()).is_err(),
-                "{bad}"
+            let err = attributes_from_body(Kind::User, &bad, &cfg()).expect_err(&bad.to_string());
+            assert_eq!(
+                err.scim_type,
+                Some(ScimType::InvalidValue),
+                "{bad}: {err:?}"
             );
+            assert!(err.detail.contains(said), "{bad}: {err:?}");
         }
-    }
-
-    fn body_of(v: Value) -> Value {
-        v
     }
 
     #[test]
@@ -474,10 +494,20 @@ mod tests {
         let attrs = attributes_from_body(Kind::User, &body, &cfg()).unwrap();
         assert_eq!(attrs["active"], json!(false));
         assert_eq!(attrs[ENT]["manager"], json!({"value": "m1"}));
-        assert!(attributes_from_body(Kind::User, &body, &strict()).is_err());
+        let err = attributes_from_body(Kind::User, &body, &strict()).expect_err("strict");
+        assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{err:?}");
+        assert!(
+            err.detail.contains("\"active\" must be a boolean"),
+            "{err:?}"
+        );
         let group = json!({"schemas": [urn::GROUP, urn::ADSCIM_GROUP], "displayName": "g"});
         assert!(attributes_from_body(Kind::Group, &group, &cfg()).is_ok());
-        assert!(attributes_from_body(Kind::Group, &group, &strict()).is_err());
+        let err = attributes_from_body(Kind::Group, &group, &strict()).expect_err("strict");
+        assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{err:?}");
+        assert_eq!(
+            err.detail,
+            format!("unknown schema \"{}\"", urn::ADSCIM_GROUP)
+        );
     }
 
     #[test]

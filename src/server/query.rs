@@ -111,6 +111,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::server::error::ScimType;
 
     #[test]
     fn reads_url_parameters_case_insensitively() {
@@ -122,7 +123,11 @@ mod tests {
         assert_eq!(q.filter.as_deref(), Some("a pr"));
         assert_eq!(q.count, Some(5));
         let bad = vec![("startIndex".to_string(), "x".to_string())];
-        assert!(ListQuery::from_params(&bad).is_err());
+        let err = ListQuery::from_params(&bad).expect_err("startIndex x");
+        assert_eq!(
+            err,
+            ScimError::invalid_value("\"startIndex\" must be an integer, not \"x\"")
+        );
     }
 
     #[test]
@@ -130,6 +135,12 @@ mod tests {
         let body = json!({"schemas": [urn::SEARCH_REQUEST], "attributes": ["userName", "name"], "count": 2});
         let q = ListQuery::from_search_request(&body).unwrap();
         assert_eq!(q.attributes.as_deref(), Some("userName,name"));
-        assert!(ListQuery::from_search_request(&json!({"filter": "a pr"})).is_err());
+        let err = ListQuery::from_search_request(&json!({"filter": "a pr"}))
+            .expect_err("no SearchRequest schema");
+        assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax), "{err:?}");
+        assert!(
+            err.detail.contains(crate::scim::urn::SEARCH_REQUEST),
+            "{err:?}"
+        );
     }
 }

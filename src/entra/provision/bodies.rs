@@ -292,7 +292,10 @@ mod tests {
         let u = user(r#"{"userPrincipalName": "a", "department": "x"}"#);
         let body = create_user_body(&exported(&u, &mapping), &mapping);
         assert_eq!(body["schemas"], json!([CORE_USER]));
-        assert!(user_mapping(&["userName".into()]).is_err());
+        assert_eq!(
+            user_mapping(&["userName".into()]).map(|_| ()),
+            Err("mapping.remove: 'userName' cannot be removed".to_string())
+        );
         assert!(user_mapping(&["nickName".into()])
             .unwrap_err()
             .contains("not a target"));

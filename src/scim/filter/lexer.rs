@@ -112,7 +112,12 @@ mod tests {
 
     #[test]
     fn reports_unterminated_strings() {
-        assert!(tokenize(r#"userName eq "abc"#).is_err());
-        assert!(tokenize(r#"userName eq "a\"#).is_err());
+        for text in [r#"userName eq "abc"#, r#"userName eq "a\"#] {
+            assert_eq!(
+                tokenize(text).map(|_| ()),
+                Err(FilterError::syntax(12, "unterminated string")),
+                "{text}"
+            );
+        }
     }
 }

@@ -373,30 +373,47 @@ mod tests {
 
     #[test]
     fn rejects_malformed_filters() {
-        for bad in [
-            "",
-            "userName",
-            "userName eq",
-            r#"userName xx "a""#,
-            r#"userName eq bjensen"#,
-            r#"(userName eq "a""#,
-            r#"userName eq "a")"#,
-            r#"userName eq "a" and"#,
-            r#"emails[type eq "work""#,
-            r#"emails[type[x eq 1]]"#,
-            r#"not userName eq "a""#,
-            r#"a eq "1" b eq "2""#,
-            r#"name.givenName[x eq 1]"#,
-            r#"1abc eq 1"#,
+        for (bad, reason) in [
+            ("", "empty filter"),
+            ("userName", "expected an operator after the attribute path"),
+            ("userName eq", "expected a value"),
+            (r#"userName xx "a""#, "unknown operator \"xx\""),
+            (
+                r#"userName eq bjensen"#,
+                "\"bjensen\" is not a value (strings need double quotes)",
+            ),
+            (r#"(userName eq "a""#, "missing \")\""),
+            (r#"userName eq "a")"#, "unexpected text after the expression"),
+            (r#"userName eq "a" and"#, "expression ends early"),
+            (r#"emails[type eq "work""#, "missing \"]\""),
+            (r#"emails[type[x eq 1]]"#, "value filters cannot be nested"),
+            (r#"not userName eq "a""#, "unknown operator \"userName\""),
+            (r#"a eq "1" b eq "2""#, "unexpected text after the expression"),
+            (
+                r#"name.givenName[x eq 1]"#,
+                "a value filter applies to an attribute, not a sub-attribute",
+            ),
+            (
+                r#"1abc eq 1"#,
+                "attribute name must start with a letter and hold only letters, digits, '-' and '_'",
+            ),
         ] {
-            assert!(parse(bad).is_err(), "{bad}");
+            match parse(bad) {
+                Err(FilterError::Syntax { reason: got, .. }) => assert_eq!(got, reason, "{bad}"),
+                other => panic!("{bad}: expected a syntax error, got {other:?}"),
+            }
         }
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("{}a pr{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(parse(&deep).is_err());
+        match parse(&deep) {
+            Err(FilterError::Syntax { reason, .. }) => {
+                assert_eq!(reason, "filter nested too deeply")
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
         let ok = format!("{}a pr{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
     }

@@ -170,19 +170,58 @@ mod tests {
 
     #[test]
     fn rejects_unknown_attributes_and_bad_operators() {
-        for bad in [
-            r#"nosuch eq "a""#,
-            r#"name.nosuch eq "a""#,
-            r#"emails[nosuch eq "a"]"#,
-            r#"active gt true"#,
-            r#"active eq "yes""#,
-            r#"meta.created gt "yesterday""#,
-            r#"name eq "x""#,
-            r#"userName[value eq "a"]"#,
-            r#"userName gt null"#,
-            r#"userName eq 5"#,
+        let unknown = |path: &str| FilterError::UnknownAttribute(path.into());
+        let unsupported = |path: &str, op: &str, reason: &str| FilterError::Unsupported {
+            path: path.into(),
+            op: op.into(),
+            reason: reason.into(),
+        };
+        for (bad, error) in [
+            (r#"nosuch eq "a""#, unknown("nosuch")),
+            (r#"name.nosuch eq "a""#, unknown("name.nosuch")),
+            (r#"emails[nosuch eq "a"]"#, unknown("nosuch")),
+            (
+                r#"active gt true"#,
+                unsupported("active", "gt", "boolean attributes support only eq and ne"),
+            ),
+            (
+                r#"active eq "yes""#,
+                unsupported(
+                    "active",
+                    "eq",
+                    "a boolean attribute is compared with true or false",
+                ),
+            ),
+            (
+                r#"meta.created gt "yesterday""#,
+                unsupported("meta.created", "gt", "the value is not an xsd:dateTime"),
+            ),
+            (
+                r#"name eq "x""#,
+                unsupported("name", "eq", "a complex attribute has no value to compare"),
+            ),
+            (
+                r#"userName[value eq "a"]"#,
+                unsupported(
+                    "userName",
+                    "[]",
+                    "value filters apply to complex attributes",
+                ),
+            ),
+            (
+                r#"userName gt null"#,
+                unsupported("userName", "gt", "null can only be compared with eq or ne"),
+            ),
+            (
+                r#"userName eq 5"#,
+                unsupported(
+                    "userName",
+                    "eq",
+                    "a string attribute is compared with a quoted string",
+                ),
+            ),
         ] {
-            assert!(validate(bad).is_err(), "{bad}");
+            assert_eq!(validate(bad), Err(error), "{bad}");
         }
     }
 }

@@ -423,6 +423,8 @@ mod tests {
             strict: true,
             ..ServerConfig::default()
         };
-        assert!(run(start, ops, &strict).is_err());
+        let err = run(start, ops, &strict).expect_err("strict refuses a value on remove");
+        assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{err:?}");
+        assert!(err.detail.contains("remove takes no \"value\""), "{err:?}");
     }
 }

@@ -2,10 +2,9 @@
 //! `--config` and fill `{domain}` from `--domain` (they ignored both before), and an explicit
 //! flag beats the config file even at its default value.
 
-mod support;
-
 use scimspec::server::ServerConfig;
-use support::{scimspec, Reference, RunExt, TempDir};
+
+use crate::support::{self, scimspec, Reference, RunExt, TempDir};
 
 /// A reference server asking for Basic `admin:pw`, and its URL with the host as `{domain}`.
 fn basic_server() -> (Reference, String) {
@@ -100,7 +99,12 @@ fn a_flag_at_its_default_value_beats_the_config_file() {
         .arg(&config)
         .output()
         .expect("run");
-    assert_ne!(out.status.code(), Some(0), "{}", support::text(&out));
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        support::binary::text(&out)
+    );
     // ... and `--timeout 30`, the flag's default value, overrides it.
     let out = scimspec()
         .args(["probe", "--config"])

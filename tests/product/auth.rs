@@ -2,8 +2,6 @@
 //! the test: the client credentials token is fetched once, cached, fetched again when it
 //! expires or is refused; Basic with an account domain; extra headers.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +11,9 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::support::serve_router;
+use scimspec::config::ConfigError;
 use scimspec::http::{ClientOptions, Credentials, HttpClient, OAuth2, OutgoingRequest};
-use support::serve_router;
 
 #[derive(Default)]
 struct Counters {
@@ -152,6 +151,20 @@ fn basic_with_an_account_domain_fills_the_url() {
         url.as_deref(),
         Some("https://acme.xmatters.example/api/xm/1/scim/v2")
     );
-    assert!(scimspec::config::with_domain(Some("https://x.example/scim"), Some("acme")).is_err());
-    assert!(scimspec::config::with_domain(Some("https://{domain}.example/scim"), None).is_err());
+    let no_place = scimspec::config::with_domain(Some("https://x.example/scim"), Some("acme"))
+        .expect_err("a domain but no {domain} in the URL");
+    assert!(
+        matches!(no_place, ConfigError::Usage(_))
+            && no_place
+                .to_string()
+                .contains("has no {domain} to put it in"),
+        "{no_place:?}"
+    );
+    let no_domain = scimspec::config::with_domain(Some("https://{domain}.example/scim"), None)
+        .expect_err("{domain} in the URL but no domain");
+    assert!(
+        matches!(no_domain, ConfigError::Usage(_))
+            && no_domain.to_string().contains("needs an account domain"),
+        "{no_domain:?}"
+    );
 }

@@ -2,11 +2,9 @@
 //! embedded server, the reference server behaves like a profile's target, and a user's own
 //! profile file is loaded (or refused with the file and line).
 
-mod support;
-
 use std::sync::Arc;
 
-use support::{scimspec, testcase, Reference, RunExt, TempDir};
+use crate::support::{scimspec, testcase, Reference, RunExt, TempDir};
 
 #[test]
 fn xmatters_profile_skips_what_it_excludes_and_round_trips_what_it_supports() {

@@ -2,17 +2,14 @@
 //! `scimspec probe` and `scimspec provision`, each run as the real binary against the embedded
 //! reference server over loopback — clean, with Entra-dialect faults, and in strict RFC mode.
 
-mod support;
-
-use std::sync::Arc;
-
-use scimspec::http::{ClientOptions, Credentials, HttpClient};
 use scimspec::load;
-use scimspec::plan::{self, Selection};
+use scimspec::plan::Selection;
 use scimspec::report::entra_verdict::TAG;
-use scimspec::run::{self, Outcome, RunContext};
-use scimspec::server::{self, Fault, ServerConfig};
-use support::{scimspec, Reference, RunExt, TempDir, UNREACHABLE};
+use scimspec::run::Outcome;
+use scimspec::server::{Fault, ServerConfig};
+
+use crate::support::pipeline::run_suite_against;
+use crate::support::{scimspec, Reference, RunExt, TempDir, UNREACHABLE};
 
 const TOKEN: &str = "entra-test-token-5f1c";
 
@@ -128,27 +125,15 @@ fn every_entra_dialect_fault_is_caught_by_an_entra_case() {
         .expect("runtime");
     let mut uncaught = Vec::new();
     for fault in entra_faults {
-        let caught = runtime.block_on(async {
-            let running = server::spawn(ServerConfig {
-                token: Some(TOKEN.into()),
-                fault: Some(fault),
-                ..ServerConfig::default()
-            })
-            .await
-            .expect("server");
-            let client = HttpClient::new(ClientOptions {
-                credentials: Credentials::Bearer(TOKEN.into()),
-                ..ClientOptions::new(running.base_url())
-            })
-            .expect("client");
-            let discovery = plan::discover(&client).await.expect("discovery");
-            let plan = plan::plan(&suite, &selection, &discovery.capabilities);
-            let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), 8).await;
-            running.stop().await;
-            results
-                .iter()
-                .any(|r| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
-        });
+        let config = ServerConfig {
+            token: Some(TOKEN.into()),
+            fault: Some(fault),
+            ..ServerConfig::default()
+        };
+        let results = runtime.block_on(run_suite_against(config, &suite, &selection, 8));
+        let caught = results
+            .iter()
+            .any(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Warn));
         if !caught {
             uncaught.push(fault.name());
         }
@@ -194,7 +179,11 @@ fn probe_reports_invalid_credentials_without_showing_them() {
 
 #[test]
 fn probe_of_an_unreachable_target_exits_3() {
-    scimspec().args(["probe", "--target", UNREACHABLE]).exits(3);
+    let all = scimspec().args(["probe", "--target", UNREACHABLE]).exits(3);
+    assert!(
+        all.contains("target unreachable: cannot connect to"),
+        "{all}"
+    );
 }
 
 #[test]

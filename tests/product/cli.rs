@@ -1,9 +1,7 @@
 //! Drives the real `scimspec` binary over loopback: against the embedded reference server,
 //! against a deliberately wrong target, with malformed case files and an unreachable target.
 
-mod support;
-
-use support::{scimspec, testcase, wrong_target, Reference, RunExt, TempDir, UNREACHABLE};
+use crate::support::{scimspec, testcase, wrong_target, Reference, RunExt, TempDir, UNREACHABLE};
 
 fn attr(xml: &str, element: &str, name: &str) -> String {
     let start = xml.find(&format!("<{element} ")).expect("element present");
@@ -98,8 +96,16 @@ fn unreachable_target_exits_3() {
 
 #[test]
 fn usage_errors_exit_2() {
-    scimspec().args(["run", "--target", "not a url"]).exits(2);
-    scimspec().args(["run", "--basic", "no-colon"]).exits(2);
+    let all = scimspec().args(["run", "--target", "not a url"]).exits(2);
+    assert!(
+        all.contains("--target must be an http:// or https:// URL, got 'not a url'"),
+        "{all}"
+    );
+    let all = scimspec().args(["run", "--basic", "no-colon"]).exits(2);
+    assert!(
+        all.contains("--basic must be USER:PASSWORD (no ':' found)"),
+        "{all}"
+    );
 }
 
 #[test]

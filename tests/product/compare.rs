@@ -2,8 +2,6 @@
 //! target behind OAuth 2 client credentials (a token endpoint started by the test), run at once;
 //! the matrix as Markdown and HTML, JUnit with one testsuite per target, no secret anywhere.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -13,7 +11,7 @@ use axum::routing::post;
 use axum::Router;
 use base64::Engine as _;
 
-use support::{scimspec, serve_router, RunExt, TempDir};
+use crate::support::{scimspec, serve_router, RunExt, TempDir};
 
 const CLIENT_ID: &str = "compare-client";
 const CLIENT_SECRET: &str = "client-secret-9f8e7d6c";
