@@ -5,12 +5,13 @@
 //! - [`cli`] — the command layer, the only code that knows clap: flags, environment and
 //!   [`config`] file merged into plain options; exit codes from [`exit`].
 //! - features: [`compare`] (several targets at once), [`entra`] (Test Connection, provisioning
-//!   replay, readiness verdict), [`harness`] (the suite as a vendor's `cargo test`).
+//!   replay), [`harness`] (the suite as a vendor's `cargo test`).
 //! - [`target`] — one target, connected: embedded server or URL, credentials, client,
 //!   discovery, profile applied once.
 //! - the stages: [`load`] (case files → validated model) → [`plan`] (discovery, selection,
 //!   profile fit, skips) → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup)
-//!   → [`report`] (console, JUnit, comparison matrix); [`baseline`] gives known deviations.
+//!   → [`report`] (console, JUnit, comparison matrix, Entra verdict); [`baseline`] compares a
+//!   run with its known deviations, a value the reporters read.
 //! - below them: [`profile`] (target profiles), [`template`], [`http`] (the client side of the
 //!   wire), [`scim`] (the SCIM grammar shared by the server and the runner).
 //! - apart: [`server`], the embedded reference SCIM service provider, which depends on

@@ -1,14 +1,14 @@
-//! The pipeline wired by hand, in one place: a fresh reference server, a client holding its
-//! token, discovery, the plan and the run. Tests that need every [`CaseResult`] in memory
-//! (rather than what the binary prints) go through [`run_suite_against`].
+//! A suite run held in memory: a fresh reference server (with a fault, in strict mode, …)
+//! connected as a target the way every command connects one ([`Target::connect`]), planned and
+//! run. Tests that need every [`CaseResult`] (rather than what the binary prints) go through
+//! [`run_suite_against`].
 
-use std::sync::Arc;
-
-use scimspec::http::{ClientOptions, Credentials, HttpClient};
+use scimspec::http::Credentials;
 use scimspec::load::Suite;
-use scimspec::plan::{self, Selection};
-use scimspec::run::{self, CaseResult, RunContext};
+use scimspec::plan::Selection;
+use scimspec::run::{self, CaseResult};
 use scimspec::server::{self, ServerConfig};
+use scimspec::target::{Discover, Target, TargetOptions};
 
 /// Starts a reference server from `config`, runs the cases of `suite` that `selection` keeps
 /// against it, `jobs` at a time, and stops it. Each planned case id with its result, in plan
@@ -26,15 +26,16 @@ pub async fn run_suite_against(
     let server = server::spawn(config)
         .await
         .expect("reference server starts");
-    let client = HttpClient::new(ClientOptions {
-        credentials,
-        ..ClientOptions::new(server.base_url())
-    })
-    .expect("client");
-    let discovery = plan::discover(&client).await.expect("discovery");
-    let plan = plan::plan(suite, selection, &discovery.capabilities);
+    let target = Target::connect(
+        &TargetOptions::url(server.base_url(), credentials),
+        Discover::Yes,
+    )
+    .await
+    .expect("the reference server connects");
+    let plan = target.plan(suite, selection);
     let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
-    let results = run::run_plan(&plan, Arc::new(RunContext::new(client)), jobs).await;
+    let results = run::run_plan(&plan, target.context(), jobs).await;
+    target.stop().await;
     server.stop().await;
     ids.into_iter().zip(results).collect()
 }
