@@ -189,6 +189,12 @@ pub struct ServeArgs {
     /// Print the fault catalogue and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Choose differently where the RFC allows it (repeatable; see --list-variants).
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// Print the variance catalogue (RFC-allowed behaviours) and exit.
+    #[arg(long)]
+    pub list_variants: bool,
     /// Reject non-RFC input that Entra sends (string booleans, capitalised ops, …).
     #[arg(long)]
     pub strict: bool,

@@ -7,7 +7,7 @@ use super::options::parse_basic;
 use super::output::out;
 use super::{CommandError, Outcome};
 use crate::exit::Exit;
-use crate::server::{self, Fault, ServerConfig};
+use crate::server::{self, Fault, ServerConfig, Variant};
 use crate::target;
 
 pub fn serve(args: &ServeArgs) -> Outcome {
@@ -17,6 +17,21 @@ pub fn serve(args: &ServeArgs) -> Outcome {
         }
         return Ok(Exit::Passed);
     }
+    if args.list_variants {
+        for v in Variant::all() {
+            out(&format!(
+                "{:<24} {}\n{:<24} allowed by {}\n",
+                v.name(),
+                v.behaviour(),
+                "",
+                v.allowed_by()
+            ));
+        }
+        return Ok(Exit::Passed);
+    }
+    let variants = Variant::parse_list(&args.variants).map_err(|e| {
+        CommandError::Usage(format!("{e} (see scimspec serve --list-variants)"))
+    })?;
     let fault =
         match &args.fault {
             Some(name) => Some(name.parse::<Fault>().map_err(|e| {
@@ -46,6 +61,7 @@ pub fn serve(args: &ServeArgs) -> Outcome {
         basic,
         fault,
         strict: args.strict,
+        variants,
         profile,
     };
     tokio::runtime::Builder::new_multi_thread()

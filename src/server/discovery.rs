@@ -14,7 +14,7 @@ use super::list::{list_body, MAX_RESULTS};
 use super::query::{param, ListQuery};
 use super::resources::unknown;
 use super::respond;
-use super::ServerConfig;
+use super::{ServerConfig, Variant};
 use crate::scim::{embedded, urn};
 
 /// RFC 7644 §4: "If a filter is provided, the service provider SHOULD respond with HTTP status
@@ -67,6 +67,14 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         "authenticationSchemes": schemes,
         "meta": {"resourceType": "ServiceProviderConfig", "location": format!("{base}/ServiceProviderConfig")}
     });
+    if cfg.varies(Variant::NoEtags) {
+        body["etag"]["supported"] = json!(false);
+    }
+    if cfg.varies(Variant::NoMetaOnDiscovery) {
+        if let Some(o) = body.as_object_mut() {
+            o.shift_remove("meta");
+        }
+    }
     if cfg.has(Fault::SpcIntegersAsStrings) {
         for (section, key) in [
             ("bulk", "maxOperations"),
@@ -108,7 +116,9 @@ fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
     if !extensions.is_empty() {
         rt["schemaExtensions"] = Value::Array(extensions);
     }
-    rt["meta"] = json!({"resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/{}", kind.name())});
+    if !cfg.varies(Variant::NoMetaOnDiscovery) {
+        rt["meta"] = json!({"resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/{}", kind.name())});
+    }
     drop_schemas(&mut rt, cfg);
     rt
 }

@@ -23,7 +23,7 @@ use super::respond;
 use super::state::AppState;
 use super::store::Record;
 use super::write::Ctx;
-use super::{ServerConfig, BASE_PATH};
+use super::{ServerConfig, Variant, BASE_PATH};
 
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
@@ -157,6 +157,7 @@ fn update(
     q: Params,
     body: &Bytes,
     apply: Update,
+    patch: bool,
 ) -> Result<Response, ScimError> {
     let cfg = state.config();
     let write = Write::read(&segment, headers, q, body, cfg)?;
@@ -168,6 +169,15 @@ fn update(
         &write.body,
         header(headers, IF_MATCH),
     )?;
+    // RFC 7644 §3.5.2: 204 is allowed, unless the request asked for attributes.
+    let projected = ["attributes", "excludedAttributes"]
+        .iter()
+        .any(|p| param(&write.params, p).is_some());
+    if patch && cfg.varies(Variant::Patch204) && !projected {
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        respond::add_resource_headers(&mut res, &record, false, cfg);
+        return Ok(res);
+    }
     Ok(answer(
         StatusCode::OK,
         write.kind,
@@ -251,7 +261,7 @@ pub async fn get(
     let record = resources::get(&state, kind, &id)?;
     if let Some(tags) = header(&headers, IF_NONE_MATCH) {
         let matches = etag_matches(tags, &record.version) || cfg.has(Fault::IfNoneMatchNotCompared);
-        if matches && !cfg.has(Fault::IfNoneMatchIgnored) {
+        if matches && !cfg.has(Fault::IfNoneMatchIgnored) && !cfg.varies(Variant::NoEtags) {
             let mut res = StatusCode::NOT_MODIFIED.into_response();
             respond::add_resource_headers(&mut res, &record, false, cfg);
             return Ok(res);
@@ -272,7 +282,7 @@ pub async fn replace(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    update(&state, path, &headers, q, &body, resources::replace)
+    update(&state, path, &headers, q, &body, resources::replace, false)
 }
 
 pub async fn modify(
@@ -282,7 +292,7 @@ pub async fn modify(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    update(&state, path, &headers, q, &body, resources::modify)
+    update(&state, path, &headers, q, &body, resources::modify, true)
 }
 
 pub async fn delete(

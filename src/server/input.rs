@@ -382,6 +382,16 @@ pub fn check_required(
     if cfg.has(Fault::MissingRequiredAccepted) {
         return Ok(());
     }
+    if kind == Kind::User && cfg.varies(super::Variant::EmailUserName) {
+        if let Some(name) = attrs.get("userName").and_then(Value::as_str) {
+            if !super::variants::is_email_shaped(name) {
+                return Err(ScimError::invalid_value(format!(
+                    "\"userName\" must be an email address (local@domain), got \"{}\"",
+                    crate::scim::text::truncate(name, 80)
+                )));
+            }
+        }
+    }
     let schema = kind.schema();
     let core = schema.core.attributes.iter().map(|a| (None, a));
     let ext = schema

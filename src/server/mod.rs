@@ -42,6 +42,7 @@ mod respond;
 mod routes;
 mod state;
 mod store;
+pub mod variants;
 mod write;
 
 #[cfg(test)]
@@ -56,6 +57,7 @@ use tokio::task::JoinHandle;
 
 pub use error::{ScimError, ScimType};
 pub use faults::{Fault, UnknownFault};
+pub use variants::{UnknownVariant, Variant};
 
 /// The base path every SCIM endpoint lives under.
 pub const BASE_PATH: &str = "/scim/v2";
@@ -71,6 +73,8 @@ pub struct ServerConfig {
     pub fault: Option<Fault>,
     /// Reject non-RFC (Entra dialect) input with 400.
     pub strict: bool,
+    /// RFC-allowed choices that differ from the server's defaults (the variance catalogue).
+    pub variants: Vec<Variant>,
     /// Behave like a target of this profile: no Groups when it provisions none, no Enterprise
     /// User extension unless it lists its attributes, Users checked against its attributes.
     pub profile: Option<std::sync::Arc<crate::profile::Profile>>,
@@ -82,9 +86,16 @@ impl ServerConfig {
         self.fault == Some(fault)
     }
 
-    /// True when the resource type is offered (a profile may leave out Groups).
+    /// True when `variant` is one of the configured variants.
+    pub(crate) fn varies(&self, variant: Variant) -> bool {
+        self.variants.contains(&variant)
+    }
+
+    /// True when the resource type is offered (a profile or a variant may leave out Groups).
     pub(crate) fn offers(&self, kind: kind::Kind) -> bool {
-        kind != kind::Kind::Group || self.profile.as_ref().is_none_or(|p| p.file.groups)
+        kind != kind::Kind::Group
+            || (self.profile.as_ref().is_none_or(|p| p.file.groups)
+                && !self.varies(Variant::NoGroups))
     }
 
     /// True when the User resource type lists the Enterprise User extension.
@@ -92,6 +103,7 @@ impl ServerConfig {
         self.profile
             .as_ref()
             .is_none_or(|p| p.has_enterprise_user())
+            && !self.varies(Variant::NoEnterpriseUser)
     }
 
     /// A profile's verdict on a User: what a target ignoring unsupported attributes drops is

@@ -19,6 +19,7 @@ use super::patch;
 use super::state::AppState;
 use super::store::{unique_attributes, unique_key, Record, Store};
 use super::write::{attributes_of, commit, unique_keys, Ctx};
+use super::variants::{self, Variant};
 use super::ServerConfig;
 use crate::scim::schema::{AttributeDef, Mutability};
 
@@ -98,7 +99,11 @@ fn check_if_match(
     cfg: &ServerConfig,
 ) -> Result<(), ScimError> {
     match if_match {
-        Some(h) if !cfg.has(Fault::IfMatchIgnored) && !etag_matches(h, &record.version) => {
+        Some(h)
+            if !cfg.has(Fault::IfMatchIgnored)
+                && !cfg.varies(Variant::NoEtags)
+                && !etag_matches(h, &record.version) =>
+        {
             Err(ScimError::new(
                 StatusCode::PRECONDITION_FAILED,
                 None,
@@ -171,8 +176,12 @@ pub fn create_as(
             let highest = ids.iter().filter_map(|r| r.id.parse::<u64>().ok()).max();
             (highest.unwrap_or(0) + 1).to_string()
         }
+        _ if ctx.cfg.varies(Variant::DigitIds) => variants::next_digit_id(),
         _ => Uuid::new_v4().to_string(),
     };
+    if kind == Kind::Group && ctx.cfg.varies(Variant::IgnorePostMembers) {
+        attrs.shift_remove("members");
+    }
     if ctx.cfg.has(Fault::ExternalIdDefaulted) && !attrs.contains_key("externalId") {
         attrs.insert("externalId".into(), json!(id));
     }

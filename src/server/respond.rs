@@ -54,7 +54,7 @@ pub fn add_resource_headers(
     cfg: &ServerConfig,
 ) {
     let headers = res.headers_mut();
-    if !cfg.has(Fault::NoEtagHeader) {
+    if !cfg.has(Fault::NoEtagHeader) && !cfg.varies(super::Variant::NoEtags) {
         let tag = if cfg.has(Fault::EtagMismatchesVersion) {
             format!(
                 "W/\"x{}\"",

@@ -56,6 +56,10 @@ pub fn commit(
     created: Option<String>,
     groups: Option<Vec<Value>>,
 ) -> Arc<Record> {
+    if kind == Kind::User && ctx.cfg.varies(super::Variant::ComputedDisplayName) {
+        let computed = computed_display_name(&attrs);
+        attrs.insert("displayName".into(), Value::String(computed));
+    }
     let mut now = store.now();
     if ctx.cfg.has(Fault::DatetimeNotXsd) {
         now = now.replacen('T', " ", 1);
@@ -113,6 +117,11 @@ pub fn commit(
         "location": location,
         "version": version,
     });
+    if ctx.cfg.varies(super::Variant::NoEtags) {
+        if let Some(m) = meta.as_object_mut() {
+            m.shift_remove("version");
+        }
+    }
     if is_create && ctx.cfg.has(Fault::LastModifiedUnsetOnCreate) {
         if let Some(m) = meta.as_object_mut() {
             m.shift_remove("lastModified");
@@ -144,4 +153,31 @@ pub fn unique_keys(
             Some((name, unique_key(value, exact)))
         })
         .collect()
+}
+
+/// The `computed-display-name` variant: "givenName familyName" when the User has either, else
+/// its userName.
+fn computed_display_name(attrs: &Attributes) -> String {
+    let part = |key: &str| {
+        attrs
+            .get("name")
+            .and_then(Value::as_object)
+            .and_then(|n| crate::scim::pointer::get_key(n, key))
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let joined: Vec<&str> = [part("givenName"), part("familyName")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if joined.is_empty() {
+        attrs
+            .get("userName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        joined.join(" ")
+    }
 }
