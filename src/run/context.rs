@@ -15,6 +15,9 @@ pub struct RunContext {
     pub run_id: String,
     /// The target's profile: test data fits it and Users get its required attributes.
     pub profile: Option<Arc<Profile>>,
+    /// Appended to every `{{uid}}`: `@domain` when the target requires email-shaped user names
+    /// (found by calibration), so every userName built from it has that form; else empty.
+    pub uid_suffix: String,
 }
 
 impl RunContext {
@@ -26,6 +29,7 @@ impl RunContext {
             redactor,
             run_id,
             profile: None,
+            uid_suffix: String::new(),
         }
     }
 
@@ -39,7 +43,7 @@ impl RunContext {
     pub fn case_vars(&self, index: usize) -> Vars {
         let mut vars = Vars::new();
         vars.set("run", Value::String(self.run_id.clone()));
-        let uid = format!("scimspec-{}-{index:04}", self.run_id);
+        let uid = format!("scimspec-{}-{index:04}{}", self.run_id, self.uid_suffix);
         data::set_case_vars(self.profile.as_deref(), &uid, index, &mut vars);
         vars.set("uid", Value::String(uid));
         vars.set("guid", Value::String(uuid::Uuid::new_v4().to_string()));

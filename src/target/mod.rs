@@ -4,6 +4,7 @@
 //! `probe`, `provision`, the `cargo test` harness) and the project's tests go through
 //! [`Target::connect`]; the stages below never choose a target themselves.
 
+mod calibrate;
 mod embedded;
 mod error;
 mod options;
@@ -11,6 +12,7 @@ mod options;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use calibrate::{Calibration, UserNameForm};
 pub use error::TargetError;
 pub use options::{validate_url, TargetOptions, DEFAULT_TIMEOUT};
 
@@ -40,6 +42,7 @@ pub struct Target {
     client: HttpClient,
     profile: Option<Arc<Profile>>,
     discovery: Discovery,
+    calibration: Calibration,
     embedded: Option<RunningServer>,
 }
 
@@ -101,6 +104,7 @@ impl Target {
             },
             profile,
             discovery: Discovery::default(),
+            calibration: Calibration::default(),
             embedded,
         };
         if discover == Discover::Yes {
@@ -119,6 +123,9 @@ impl Target {
             if let Some(p) = &target.profile {
                 plan::restrict_capabilities(p, &mut target.discovery.capabilities);
             }
+            let run = uuid::Uuid::new_v4().simple().to_string();
+            target.calibration =
+                calibrate::calibrate(&target.client, &mut target.discovery, &run[..8]).await;
         }
         Ok(target)
     }
@@ -164,9 +171,17 @@ impl Target {
         )
     }
 
-    /// What the cases of one run share: the client, a fresh run prefix, the profile.
+    /// What calibration learnt about the target.
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
+    /// What the cases of one run share: the client, a fresh run prefix, the profile, the
+    /// calibration.
     pub fn context(&self) -> Arc<RunContext> {
-        Arc::new(RunContext::new(self.client.clone()).with_profile(self.profile.clone()))
+        let mut ctx = RunContext::new(self.client.clone()).with_profile(self.profile.clone());
+        ctx.uid_suffix = self.calibration.user_name.shape("");
+        Arc::new(ctx)
     }
 
     /// The finished run as the reporters read it.

@@ -1,0 +1,132 @@
+//! Calibration: what the target accepts, learnt by trying before any case runs, so that cases
+//! send data in the target's own shape (RFC 7644 §3.1: "A SCIM service provider interprets a
+//! request in the context of its own schema"). Today: the form of `userName` — a plain string,
+//! or an email address where the target requires that format (RFC 7643 §2.3.1 L488-490: a
+//! string "MAY specify a required data format"). Every calibration request is recorded in the
+//! discovery notes, and whatever it created is deleted.
+
+use serde_json::{json, Value};
+
+use crate::http::{HttpClient, OutgoingRequest};
+use crate::plan::Discovery;
+use crate::scim::urn;
+
+/// The form of `userName` the target accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UserNameForm {
+    /// Any non-empty string (the RFC's default).
+    #[default]
+    Plain,
+    /// `local@domain`: the unique part of the case, then `@` and [`EMAIL_DOMAIN`].
+    Email,
+}
+
+/// The domain of email-shaped user names (RFC 2606 reserves `.example`).
+pub const EMAIL_DOMAIN: &str = "scimspec.example";
+
+/// What calibration learnt.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calibration {
+    pub user_name: UserNameForm,
+}
+
+impl UserNameForm {
+    /// A unique value in this form, built from `unique` (letters, digits, `-`); with an empty
+    /// `unique`, what the form appends.
+    pub fn shape(self, unique: &str) -> String {
+        match self {
+            UserNameForm::Plain => unique.to_string(),
+            UserNameForm::Email => format!("{unique}@{EMAIL_DOMAIN}"),
+        }
+    }
+}
+
+/// Tries a User create with a plain userName, then with an email-shaped one; deletes what it
+/// created. Skipped when discovery says the target has no Users.
+pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str) -> Calibration {
+    let mut calibration = Calibration::default();
+    if !discovery
+        .capabilities
+        .supports(crate::load::Capability::Users)
+    {
+        return calibration;
+    }
+    let unique = format!("scimspec-{run}-calibration");
+    for form in [UserNameForm::Plain, UserNameForm::Email] {
+        let user_name = form.shape(&unique);
+        let mut request = OutgoingRequest::get("/Users");
+        request.method = "POST".into();
+        request.body = Some(json!({"schemas": [urn::USER], "userName": user_name}).to_string());
+        request
+            .headers
+            .push(("Content-Type".into(), "application/scim+json".into()));
+        let Ok(exchange) = client.send(&request).await else {
+            discovery
+                .notes
+                .push("calibration: POST /Users could not be sent; userName stays plain".into());
+            return calibration;
+        };
+        let status = exchange.response.status;
+        if (200..300).contains(&status) {
+            delete_created(client, exchange.response.json.as_ref(), discovery).await;
+            calibration.user_name = form;
+            discovery.notes.push(format!(
+                "calibration: POST /Users with userName \"{user_name}\": {status}; cases use {} user names",
+                match form {
+                    UserNameForm::Plain => "plain",
+                    UserNameForm::Email => "email-shaped",
+                }
+            ));
+            return calibration;
+        }
+        discovery.notes.push(format!(
+            "calibration: POST /Users with userName \"{user_name}\": {status}"
+        ));
+        if status != 400 {
+            break;
+        }
+    }
+    discovery
+        .notes
+        .push("calibration: no userName form was accepted; cases use plain user names".into());
+    calibration
+}
+
+async fn delete_created(client: &HttpClient, body: Option<&Value>, discovery: &mut Discovery) {
+    let id = match body.and_then(|b| b.get("id")) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            discovery
+                .notes
+                .push("calibration: the created user has no id and could not be deleted".into());
+            return;
+        }
+    };
+    let mut request = OutgoingRequest::get(format!("/Users/{id}"));
+    request.method = "DELETE".into();
+    match client.send(&request).await {
+        Ok(e) if (200..300).contains(&e.response.status) || e.response.status == 404 => {}
+        Ok(e) => discovery.notes.push(format!(
+            "calibration: DELETE /Users/{id} answered {}; the calibration user is left behind",
+            e.response.status
+        )),
+        Err(_) => discovery.notes.push(format!(
+            "calibration: DELETE /Users/{id} could not be sent; the calibration user is left behind"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(UserNameForm::Plain.shape("u-1"), "u-1");
+        assert_eq!(
+            UserNameForm::Email.shape("u-1"),
+            "u-1@scimspec.example"
+        );
+    }
+}
