@@ -29,9 +29,8 @@ pub fn serve(args: &ServeArgs) -> Outcome {
         }
         return Ok(Exit::Passed);
     }
-    let variants = Variant::parse_list(&args.variants).map_err(|e| {
-        CommandError::Usage(format!("{e} (see scimspec serve --list-variants)"))
-    })?;
+    let variants = Variant::parse_list(&args.variants)
+        .map_err(|e| CommandError::Usage(format!("{e} (see scimspec serve --list-variants)")))?;
     let fault =
         match &args.fault {
             Some(name) => Some(name.parse::<Fault>().map_err(|e| {

@@ -1,5 +1,7 @@
 //! What the target supports, capability by capability, with the evidence: what discovery
-//! found, then what the target's profile excludes.
+//! found, then what the target's profile excludes; and the User attributes that calibration
+//! found the target alters or drops (RFC 7644 §3.3: the server "is free to alter and/or ignore
+//! POSTed content").
 
 use std::collections::BTreeMap;
 
@@ -9,9 +11,24 @@ use crate::load::Capability;
 #[derive(Debug, Clone, Default)]
 pub struct Capabilities {
     known: BTreeMap<Capability, (bool, String)>,
+    /// User attribute (lower case) → what calibration sent and read back.
+    altered_user_attributes: BTreeMap<String, String>,
 }
 
 impl Capabilities {
+    /// Records that the target does not keep a User attribute as sent, with the evidence.
+    pub fn record_altered_user_attribute(&mut self, name: &str, evidence: impl Into<String>) {
+        self.altered_user_attributes
+            .insert(name.to_ascii_lowercase(), evidence.into());
+    }
+
+    /// The evidence that the target alters this User attribute, if it does.
+    pub fn altered_user_attribute(&self, name: &str) -> Option<&str> {
+        self.altered_user_attributes
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
     /// Records a capability with the evidence (shown as the skip reason when unsupported).
     pub fn set(&mut self, capability: Capability, supported: bool, evidence: impl Into<String>) {
         self.known.insert(capability, (supported, evidence.into()));

@@ -5,6 +5,7 @@
 mod attr_uses;
 mod capabilities;
 mod discovery;
+mod kept;
 mod names;
 mod profile_fit;
 
@@ -96,7 +97,8 @@ pub fn plan_for_profile(
             .map(|case| PlannedCase {
                 skip: capabilities
                     .skip_reason(&case.requires)
-                    .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case))),
+                    .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case)))
+                    .or_else(|| kept::skip_reason(case, capabilities)),
                 case: case.clone(),
             })
             .collect(),

@@ -18,8 +18,8 @@ use super::members::{
 use super::patch;
 use super::state::AppState;
 use super::store::{unique_attributes, unique_key, Record, Store};
-use super::write::{attributes_of, commit, unique_keys, Ctx};
 use super::variants::{self, Variant};
+use super::write::{apply_computed, attributes_of, commit, unique_keys, Ctx};
 use super::ServerConfig;
 use crate::scim::schema::{AttributeDef, Mutability};
 
@@ -283,6 +283,7 @@ fn store_update(
     mut attrs: Attributes,
 ) -> Result<Arc<Record>, ScimError> {
     check_unique(store, kind, &old.id, &attrs, ctx.cfg)?;
+    apply_computed(ctx, kind, &mut attrs);
     let old_attrs = attributes_of(&old.resource);
     if kind == Kind::Group {
         resolve_members(store, ctx, &mut attrs, &old.id)?;

@@ -56,10 +56,7 @@ pub fn commit(
     created: Option<String>,
     groups: Option<Vec<Value>>,
 ) -> Arc<Record> {
-    if kind == Kind::User && ctx.cfg.varies(super::Variant::ComputedDisplayName) {
-        let computed = computed_display_name(&attrs);
-        attrs.insert("displayName".into(), Value::String(computed));
-    }
+    apply_computed(ctx, kind, &mut attrs);
     let mut now = store.now();
     if ctx.cfg.has(Fault::DatetimeNotXsd) {
         now = now.replacen('T', " ", 1);
@@ -153,6 +150,15 @@ pub fn unique_keys(
             Some((name, unique_key(value, exact)))
         })
         .collect()
+}
+
+/// What the server computes itself whatever the client sent (the `computed-display-name`
+/// variant), applied before a write is compared with what is stored.
+pub fn apply_computed(ctx: &Ctx<'_>, kind: Kind, attrs: &mut Attributes) {
+    if kind == Kind::User && ctx.cfg.varies(super::Variant::ComputedDisplayName) {
+        let computed = computed_display_name(attrs);
+        attrs.insert("displayName".into(), Value::String(computed));
+    }
 }
 
 /// The `computed-display-name` variant: "givenName familyName" when the User has either, else

@@ -1,8 +1,10 @@
 //! Calibration: what the target accepts, learnt by trying before any case runs, so that cases
 //! send data in the target's own shape (RFC 7644 §3.1: "A SCIM service provider interprets a
-//! request in the context of its own schema"). Today: the form of `userName` — a plain string,
-//! or an email address where the target requires that format (RFC 7643 §2.3.1 L488-490: a
-//! string "MAY specify a required data format"). Every calibration request is recorded in the
+//! request in the context of its own schema"). The form of `userName` — a plain string, or an
+//! email address where the target requires that format (RFC 7643 §2.3.1 L488-490: a string
+//! "MAY specify a required data format") — and the simple User attributes the target does not
+//! keep as sent (RFC 7644 §3.3 L607-608: the server "is free to alter and/or ignore POSTed
+//! content"), which no case then reads back. Every calibration request is recorded in the
 //! discovery notes, and whatever it created is deleted.
 
 use serde_json::{json, Value};
@@ -70,6 +72,7 @@ pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str
         if (200..300).contains(&status) {
             delete_created(client, exchange.response.json.as_ref(), discovery).await;
             calibration.user_name = form;
+            round_trip(client, discovery, &form.shape(&format!("{unique}-kept"))).await;
             discovery.notes.push(format!(
                 "calibration: POST /Users with userName \"{user_name}\": {status}; cases use {} user names",
                 match form {
@@ -90,6 +93,75 @@ pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str
         .notes
         .push("calibration: no userName form was accepted; cases use plain user names".into());
     calibration
+}
+
+/// The simple User attributes sent by [`round_trip`], with their values.
+const SENT: &[(&str, &str)] = &[
+    ("displayName", "Scimspec Calibration Display"),
+    ("nickName", "scimspec-calibration-nick"),
+    ("title", "Scimspec Calibration Title"),
+];
+
+/// Creates a User with a few simple attributes, reads it back, and records in the
+/// capabilities each attribute that did not come back as sent.
+async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &str) {
+    let mut body = json!({"schemas": [urn::USER], "userName": user_name});
+    for (name, value) in SENT {
+        body[*name] = json!(value);
+    }
+    let mut request = OutgoingRequest::get("/Users");
+    request.method = "POST".into();
+    request.body = Some(body.to_string());
+    request
+        .headers
+        .push(("Content-Type".into(), "application/scim+json".into()));
+    let Ok(created) = client.send(&request).await else {
+        return;
+    };
+    if !(200..300).contains(&created.response.status) {
+        discovery.notes.push(format!(
+            "calibration: POST /Users with {} answered {}; every attribute is assumed kept",
+            SENT.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+            created.response.status
+        ));
+        return;
+    }
+    let created_json = created.response.json.clone();
+    let id = created_json
+        .as_ref()
+        .and_then(|b| b.get("id"))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+    let read = match &id {
+        Some(id) => client
+            .send(&OutgoingRequest::get(format!("/Users/{id}")))
+            .await
+            .ok()
+            .filter(|e| e.response.status == 200)
+            .and_then(|e| e.response.json),
+        None => None,
+    };
+    if let Some(resource) = read.as_ref() {
+        for (name, value) in SENT {
+            let got = resource
+                .as_object()
+                .and_then(|o| crate::scim::pointer::get_key(o, name));
+            if got != Some(&json!(value)) {
+                let shown = got.map_or("nothing".to_string(), Value::to_string);
+                let evidence = format!("calibration sent \"{value}\" and read back {shown}");
+                discovery
+                    .notes
+                    .push(format!("calibration: {name}: {evidence}"));
+                discovery
+                    .capabilities
+                    .record_altered_user_attribute(name, evidence);
+            }
+        }
+    }
+    delete_created(client, created_json.as_ref(), discovery).await;
 }
 
 async fn delete_created(client: &HttpClient, body: Option<&Value>, discovery: &mut Discovery) {
@@ -124,9 +196,6 @@ mod tests {
     #[test]
     fn shapes() {
         assert_eq!(UserNameForm::Plain.shape("u-1"), "u-1");
-        assert_eq!(
-            UserNameForm::Email.shape("u-1"),
-            "u-1@scimspec.example"
-        );
+        assert_eq!(UserNameForm::Email.shape("u-1"), "u-1@scimspec.example");
     }
 }
