@@ -98,6 +98,9 @@ pub fn run(args: &RunArgs) -> Outcome {
     } else if ran == 0 {
         eprintln!("error: no case ran (check the filter, --tag and --section)");
         Exit::Usage
+    } else if report.leftovers().next().is_some() {
+        eprintln!("error: the run left resources behind on the target (listed above)");
+        Exit::Failed
     } else if let Some(cmp) = &comparison {
         if cmp.is_clean() {
             Exit::Passed

@@ -178,8 +178,30 @@ impl HttpClient {
         matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
     }
 
+    /// `url` parsed, when it is on the base URL's origin (scheme, host and port): every
+    /// request passes here, so credentials and extra headers never leave the target.
+    fn on_target_origin(&self, url: &str) -> Result<reqwest::Url, HttpError> {
+        let parse = |text: &str| {
+            reqwest::Url::parse(text).map_err(|e| HttpError::InvalidUrl {
+                url: text.to_string(),
+                detail: e.to_string(),
+            })
+        };
+        let base = parse(&self.options.base_url)?;
+        let parsed = parse(url)?;
+        if parsed.origin() == base.origin() {
+            Ok(parsed)
+        } else {
+            Err(HttpError::ForeignOrigin {
+                url: url.to_string(),
+                origin: base.origin().ascii_serialization(),
+            })
+        }
+    }
+
     async fn send_once(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {
         let url = self.url_for(&request.path, &request.query);
+        let checked_url = self.on_target_origin(&url)?;
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| HttpError::Config(format!("bad method {}: {e}", request.method)))?;
         let mut headers: Vec<(String, String)> = Vec::new();
@@ -211,7 +233,7 @@ impl HttpClient {
         }
         headers.extend(request.headers.iter().cloned());
 
-        let mut builder = self.inner.request(method, &url);
+        let mut builder = self.inner.request(method, checked_url);
         for (name, value) in &headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -285,6 +307,58 @@ impl HttpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_base_urls_origin_is_requested() {
+        let client = HttpClient::new(ClientOptions::new("http://127.0.0.1:8080")).unwrap();
+        for url in [
+            "http://127.0.0.1:8080/scim/v2/Users/1",
+            "http://127.0.0.1:8080",
+            "HTTP://127.0.0.1:8080/x",
+        ] {
+            assert!(client.on_target_origin(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://127.0.0.2:8080/scim/v2/Users/1",
+            "http://localhost:8080/scim/v2/Users/1",
+            "http://127.0.0.1:8081/scim/v2/Users/1",
+            "https://127.0.0.1:8080/scim/v2/Users/1",
+            // the base followed by a path starting with `@` names another host
+            &client.url_for("@evil.example/Users", &[]),
+        ] {
+            match client.on_target_origin(url) {
+                Err(HttpError::ForeignOrigin {
+                    url: refused,
+                    origin,
+                }) => {
+                    assert_eq!(
+                        (refused.as_str(), origin.as_str()),
+                        (url, "http://127.0.0.1:8080")
+                    )
+                }
+                other => panic!("{url}: expected a foreign origin, got {other:?}"),
+            }
+        }
+        let default_port = HttpClient::new(ClientOptions::new("https://h.example/scim")).unwrap();
+        assert!(default_port
+            .on_target_origin("https://h.example:443/scim/Users")
+            .is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_foreign_url_gets_no_request() {
+        let mut options = ClientOptions::new("http://127.0.0.1:1/scim/v2");
+        options.credentials = Credentials::Bearer("t0ken-0123456789".into());
+        let client = HttpClient::new(options).unwrap();
+        let error = client
+            .send(&OutgoingRequest::get("http://127.0.0.2:1/scim/v2/Users/1"))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, HttpError::ForeignOrigin { .. }),
+            "{error:?}"
+        );
+    }
 
     #[test]
     fn extra_header_values_are_secrets() {

@@ -16,6 +16,12 @@ pub enum HttpError {
     Config(String),
     #[error("cannot get an OAuth 2 token from {url}: {detail}")]
     Token { url: String, detail: String },
+    /// A URL outside the target's origin (scheme, host, port): credentials go to the target
+    /// only, so nothing is sent there.
+    #[error("{url} is not on the target's origin {origin}; nothing was sent there")]
+    ForeignOrigin { url: String, origin: String },
+    #[error("{url} is not a valid URL: {detail}")]
+    InvalidUrl { url: String, detail: String },
 }
 
 impl HttpError {

@@ -308,6 +308,7 @@ mod tests {
             transcript: String::new(),
             duration: Duration::ZERO,
             unreachable: false,
+            leftovers: Vec::new(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! JUnit XML in the Surefire shape that Jenkins, GitLab and GitHub render: one `testsuite`,
 //! one `testcase` per case (name = case id, classname = spec section), `failure` for MUST
 //! breaks, `error` for cases that could not be evaluated, `skipped` with the reason, the
-//! redacted transcript in `system-out`, and level/spec/outcome as `properties`.
+//! redacted transcript in `system-out`, level/spec/outcome as `properties`, and what a case
+//! left behind on the target in `system-err` and a `leftovers` property.
 
 use std::io::Write;
 use std::path::Path;
@@ -118,6 +119,10 @@ fn testcase(xml: &mut Xml, case: &CaseInfo, result: &CaseResult, known: Option<&
     if let Some(reason) = known {
         props.push(("known-deviation".to_string(), reason.to_string()));
     }
+    if !result.leftovers.is_empty() {
+        let list: Vec<String> = result.leftovers.iter().map(|l| l.to_string()).collect();
+        props.push(("leftovers".to_string(), list.join("; ")));
+    }
     xml.properties(&props)?;
     let message = result.message.clone().unwrap_or_default();
     let mut detail = message.clone();
@@ -146,6 +151,14 @@ fn testcase(xml: &mut Xml, case: &CaseInfo, result: &CaseResult, known: Option<&
     out.push_str(&result.transcript);
     if !out.is_empty() {
         xml.element("system-out", &[], &out)?;
+    }
+    if !result.leftovers.is_empty() {
+        let lines: String = result
+            .leftovers
+            .iter()
+            .map(|l| format!("left behind on the target: {l}\n"))
+            .collect();
+        xml.element("system-err", &[], &lines)?;
     }
     xml.end("testcase")
 }
@@ -197,6 +210,10 @@ fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResul
             report.count(Outcome::Warn).to_string(),
         ),
     ];
+    let leftovers = report.leftovers().count();
+    if leftovers > 0 {
+        props.push(("leftovers".to_string(), leftovers.to_string()));
+    }
     props.extend(input.properties.iter().cloned());
     if let Some(discovery) = &report.discovery {
         for (cap, supported, evidence) in discovery.capabilities.iter() {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::load::CaseInfo;
 use crate::plan::Discovery;
-use crate::run::{CaseResult, Outcome};
+use crate::run::{CaseResult, Leftover, Outcome};
 
 /// Everything a reporter needs about one finished run.
 #[derive(Debug)]
@@ -51,6 +51,13 @@ impl RunReport {
             .iter()
             .filter(|(_, r)| r.outcome == outcome)
             .count()
+    }
+
+    /// The resources the run's cases left on the target, each with its case.
+    pub fn leftovers(&self) -> impl Iterator<Item = (&CaseInfo, &Leftover)> {
+        self.results
+            .iter()
+            .flat_map(|(case, r)| r.leftovers.iter().map(move |l| (case, l)))
     }
 
     /// True when the target could not be reached by any case that ran.

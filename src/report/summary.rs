@@ -1,5 +1,6 @@
-//! The closing lines on the console: outcome counts, then warnings, errors and skips with
-//! their reasons (libtest-mimic has already printed each case and the failures).
+//! The closing lines on the console: warnings and errors with their reasons, the resources
+//! left behind on the target, then the outcome counts (libtest-mimic has already printed each
+//! case and the failures).
 
 use std::fmt::Write as _;
 
@@ -46,6 +47,7 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
             );
         }
     }
+    out.push_str(&leftovers(report));
     let c = report.counts();
     let total: usize = c.values().sum();
     let _ = writeln!(
@@ -62,6 +64,23 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
     );
     if let Some(path) = junit_path {
         let _ = writeln!(out, "JUnit report: {path}");
+    }
+    out
+}
+
+/// The resources the run created and could not delete, each with its case and why; empty
+/// when there are none.
+fn leftovers(report: &RunReport) -> String {
+    let mut out = String::new();
+    let count = report.leftovers().count();
+    if count > 0 {
+        let _ = writeln!(
+            out,
+            "\nleft behind on the target: {count} resources created by the run (delete them by hand):"
+        );
+        for (case, leftover) in report.leftovers() {
+            let _ = writeln!(out, "    {} — {leftover}", case.id);
+        }
     }
     out
 }

@@ -6,10 +6,11 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::context::RunContext;
+use super::created::{Created, Resource};
 use super::expect::evaluate;
-use super::outcome::{CaseResult, Outcome};
+use super::outcome::{CaseResult, Leftover, Outcome};
 use super::transcript::Transcript;
-use crate::http::{Exchange, OutgoingRequest};
+use crate::http::{Exchange, HttpError, OutgoingRequest};
 use crate::load::{AuthMode, Capture, Case, Request, Step};
 use crate::scim::pointer;
 use crate::template::{TemplateError, Vars, REPEAT_INDEX};
@@ -27,8 +28,10 @@ struct CaseRun<'a> {
     case: &'a Case,
     vars: Vars,
     transcript: Transcript,
-    /// URLs of resources this case created, to delete at the end.
-    created: Vec<String>,
+    /// Resources this case created, to delete at the end.
+    created: Created,
+    /// Resources still on the target after the cleanup, and why.
+    leftovers: Vec<Leftover>,
 }
 
 /// Runs `case`; `index` makes its unique data distinct from every other case of the run.
@@ -39,7 +42,8 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
         case,
         vars: ctx.case_vars(index),
         transcript: Transcript::new(),
-        created: Vec::new(),
+        created: Created::new(ctx.client.base_url()),
+        leftovers: Vec::new(),
     };
     let stop = run.steps().await.err();
     run.cleanup().await;
@@ -55,6 +59,7 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
         transcript: run.transcript.into_string(),
         duration: started.elapsed(),
         unreachable,
+        leftovers: run.leftovers,
     }
 }
 
@@ -205,44 +210,9 @@ impl CaseRun<'_> {
             .await
     }
 
-    /// Remembers resources created by the case (201 with an `id`, or Bulk creations), and
-    /// forgets those the case deleted itself.
+    /// Remembers resources created by the case and forgets those it deleted itself.
     fn track(&mut self, exchange: &Exchange) {
-        let req = &exchange.request;
-        let res = &exchange.response;
-        let url = req.url.split('?').next().unwrap_or(&req.url).to_string();
-        match req.method.as_str() {
-            "POST" if res.status == 201 => {
-                if let Some(id) = res
-                    .json
-                    .as_ref()
-                    .and_then(|j| j.get("id"))
-                    .and_then(Value::as_str)
-                {
-                    self.created
-                        .push(format!("{}/{id}", url.trim_end_matches('/')));
-                }
-            }
-            "POST" if url.ends_with("/Bulk") => {
-                let ops = res
-                    .json
-                    .as_ref()
-                    .and_then(|j| pointer::get(j, "/Operations"))
-                    .and_then(Value::as_array);
-                for op in ops.into_iter().flatten() {
-                    let method = op.get("method").and_then(Value::as_str).unwrap_or("");
-                    if method.eq_ignore_ascii_case("POST") {
-                        if let Some(loc) = op.get("location").and_then(Value::as_str) {
-                            self.created.push(absolute(loc, &url));
-                        }
-                    }
-                }
-            }
-            "DELETE" if (200..300).contains(&res.status) || res.status == 404 => {
-                self.created.retain(|c| c != &url);
-            }
-            _ => {}
-        }
+        self.created.track(exchange);
     }
 
     fn capture(&mut self, step: &Step, exchange: &Exchange) -> Vec<String> {
@@ -279,42 +249,78 @@ impl CaseRun<'_> {
     }
 
     /// Explicit cleanup requests first, then a DELETE for every resource still tracked.
-    /// Failures here never change the outcome; they are visible in the transcript.
+    /// Failures here never change the outcome; they are visible in the transcript, and a
+    /// resource that is still on the target afterwards is a leftover.
     async fn cleanup(&mut self) {
         for request in &self.case.cleanup {
             // A cleanup whose variables were never captured has nothing to clean.
             let Ok(outgoing) = self.build(request) else {
                 continue;
             };
-            if let Ok(exchange) = self.send(&outgoing, "cleanup").await {
-                self.track(&exchange);
+            let url = self.ctx.client.url_for(&outgoing.path, &outgoing.query);
+            // A tracked resource gets its own DELETE below, which decides whether it is left;
+            // one the case has deleted already is not left whatever this DELETE answers.
+            let decided = self.created.tracks(&url) || self.created.is_gone(&url);
+            let result = self.send(&outgoing, "cleanup").await;
+            if let Ok(exchange) = &result {
+                self.track(exchange);
+            }
+            if outgoing.method.eq_ignore_ascii_case("DELETE") && !decided {
+                if let Some(reason) = self.delete_failure(&result) {
+                    self.leftovers.push(Leftover {
+                        resource_type: endpoint_of(&outgoing.path),
+                        resource: outgoing.path.rsplit('/').next().unwrap_or("").to_string(),
+                        reason,
+                    });
+                }
             }
         }
-        while let Some(url) = self.created.pop() {
-            let mut outgoing = OutgoingRequest::get(url);
-            outgoing.method = "DELETE".into();
-            if let Ok(exchange) = self.send(&outgoing, "cleanup (created by the case)").await {
-                self.track(&exchange);
+        self.leftovers.extend(self.created.take_unaddressable());
+        while let Some(resource) = self.created.pop() {
+            self.delete(resource).await;
+        }
+    }
+
+    /// Deletes a resource the case created; a leftover unless it answers 2xx or 404.
+    async fn delete(&mut self, resource: Resource) {
+        let mut outgoing = OutgoingRequest::get(resource.url.clone());
+        outgoing.method = "DELETE".into();
+        let result = self.send(&outgoing, "cleanup (created by the case)").await;
+        if let Some(reason) = self.delete_failure(&result) {
+            self.leftovers.push(resource.left(reason));
+        }
+    }
+
+    /// Why a cleanup DELETE left its resource on the target; `None` when it is gone.
+    fn delete_failure(&self, result: &Result<Exchange, HttpError>) -> Option<String> {
+        match result {
+            Ok(exchange) => {
+                let status = exchange.response.status;
+                if (200..300).contains(&status) || status == 404 {
+                    None
+                } else {
+                    Some(format!("DELETE answered {status}"))
+                }
             }
+            Err(HttpError::ForeignOrigin { origin, .. }) => Some(format!(
+                "its location is on another origin than the target's ({origin}); nothing, \
+                 credentials included, was sent there"
+            )),
+            Err(e) => Some(format!(
+                "DELETE not answered: {}",
+                self.ctx.redactor.redact(&e.to_string())
+            )),
         }
     }
 }
 
-/// A `location` made absolute: as is when it has a scheme, against the request's origin when
-/// it starts with `/`, otherwise against the Bulk endpoint's base.
-fn absolute(location: &str, bulk_url: &str) -> String {
-    if location.starts_with("http://") || location.starts_with("https://") {
-        return location.to_string();
+/// `Users` for `/Users/1`; the whole path when it has no endpoint segment.
+fn endpoint_of(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    match trimmed.split_once('/') {
+        Some((endpoint, _)) => endpoint.to_string(),
+        None => trimmed.to_string(),
     }
-    if location.starts_with('/') {
-        let origin_end = bulk_url
-            .find("://")
-            .and_then(|i| bulk_url[i + 3..].find('/').map(|j| i + 3 + j))
-            .unwrap_or(bulk_url.len());
-        return format!("{}{location}", &bulk_url[..origin_end]);
-    }
-    let base = bulk_url.trim_end_matches("/Bulk");
-    format!("{base}/{location}")
 }
 
 fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
@@ -328,16 +334,11 @@ fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::absolute;
+    use super::endpoint_of;
 
     #[test]
-    fn bulk_locations_become_absolute() {
-        let bulk = "http://h:1/scim/v2/Bulk";
-        assert_eq!(absolute("http://x/Users/1", bulk), "http://x/Users/1");
-        assert_eq!(
-            absolute("/scim/v2/Users/1", bulk),
-            "http://h:1/scim/v2/Users/1"
-        );
-        assert_eq!(absolute("Users/1", bulk), "http://h:1/scim/v2/Users/1");
+    fn the_endpoint_of_a_cleanup_path() {
+        assert_eq!(endpoint_of("/Users/1"), "Users");
+        assert_eq!(endpoint_of("/Groups"), "Groups");
     }
 }

@@ -4,6 +4,7 @@
 
 mod case;
 mod context;
+mod created;
 mod expect;
 pub mod matchers;
 mod outcome;
@@ -13,6 +14,6 @@ mod trials;
 
 pub use case::run_case;
 pub use context::RunContext;
-pub use outcome::{CaseResult, Outcome};
+pub use outcome::{CaseResult, Leftover, Outcome};
 pub use transcript::Transcript;
 pub use trials::{execute, list, run_plan, ExecuteOptions, Execution};

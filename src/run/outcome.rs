@@ -1,3 +1,5 @@
+//! What running a case produced: its outcome, why, its transcript and what it left behind.
+
 use std::fmt;
 use std::time::Duration;
 
@@ -57,6 +59,29 @@ pub struct CaseResult {
     pub duration: Duration,
     /// The target could not be reached at all.
     pub unreachable: bool,
+    /// Resources the case created that are still on the target after its cleanup.
+    pub leftovers: Vec<Leftover>,
+}
+
+/// A resource a case created and could not delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// The endpoint it was created under, e.g. `Users`.
+    pub resource_type: String,
+    /// Its id, or its location when the target gave only that.
+    pub resource: String,
+    /// Why it is still there: the answer to its DELETE, or why none was sent.
+    pub reason: String,
+}
+
+impl fmt::Display for Leftover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.resource_type, self.resource, self.reason
+        )
+    }
 }
 
 impl CaseResult {
@@ -69,6 +94,7 @@ impl CaseResult {
             transcript: String::new(),
             duration: Duration::ZERO,
             unreachable: false,
+            leftovers: Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod support;
 
 mod architecture;
 mod auth;
+mod cleanup;
 mod cli;
 mod compare;
 mod entra;

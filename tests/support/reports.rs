@@ -126,6 +126,7 @@ fn result(
         transcript,
         duration: Duration::from_millis(millis),
         unreachable: false,
+        leftovers: Vec::new(),
     }
 }
 

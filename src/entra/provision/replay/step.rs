@@ -179,6 +179,7 @@ impl Step {
             transcript: self.transcript.into_string(),
             duration: self.started.elapsed(),
             unreachable: self.unreachable,
+            leftovers: Vec::new(),
         };
         StepRecord {
             info,
