@@ -226,7 +226,8 @@ cases:
     let (code, all) = run(&dir, &base, &yaml);
     let mut made = deleted(&created);
     made.sort();
-    assert_eq!(made.len(), 5, "{made:?}");
+    // 5 by the case, 2 by the calibration before it (a plain user, then the kept-attributes one).
+    assert_eq!(made.len(), 7, "{made:?}");
     assert_eq!(
         deleted(&deletes),
         made,
@@ -269,7 +270,8 @@ fn failed_deletes_are_listed_and_fail_the_run() {
     assert_eq!(code, Some(1), "{all}");
     assert!(all.contains("1 passed"), "{all}");
     assert!(all.contains("left behind on the target: 2"), "{all}");
-    for id in ["u-1", "u-2"] {
+    // u-1 and u-2 are the calibration's users (named in the discovery notes); u-3 and u-4 the case's.
+    for id in ["u-3", "u-4"] {
         assert!(all.contains(&format!("Users {id}")), "{all}");
     }
     assert!(all.contains("DELETE answered 500"), "{all}");
@@ -284,7 +286,7 @@ fn failed_deletes_are_listed_and_fail_the_run() {
     assert!(case.contains(r#"<property name="leftovers""#), "{case}");
     assert!(case.contains("<system-err>"), "{case}");
     assert!(
-        case.contains("Users u-1") && case.contains("Users u-2"),
+        case.contains("Users u-3") && case.contains("Users u-4"),
         "{case}"
     );
 }
