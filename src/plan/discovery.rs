@@ -16,6 +16,8 @@ pub struct Discovery {
     pub capabilities: Capabilities,
     /// One line per discovery endpoint: what it answered.
     pub notes: Vec<String>,
+    /// What the target's schemas require on Users and Groups beyond what cases send.
+    pub required: super::Required,
 }
 
 async fn fetch(
@@ -140,6 +142,15 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
     }
 
     if let Some(schemas) = fetch(client, "/Schemas", &mut d.notes).await? {
+        d.required = super::Required::from_schemas(&resources_of(&schemas));
+        for (kind, attrs) in [("User", &d.required.user), ("Group", &d.required.group)] {
+            for a in attrs {
+                d.notes.push(format!(
+                    "/Schemas: {kind}.{} is required; cases that do not send it send {}",
+                    a.name, a.value
+                ));
+            }
+        }
         let ids: Vec<&str> = resources_of(&schemas)
             .iter()
             .filter_map(|s| s.get("id").and_then(Value::as_str))

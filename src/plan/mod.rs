@@ -8,11 +8,13 @@ mod discovery;
 mod kept;
 mod names;
 mod profile_fit;
+mod required;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
 pub use names::NameFilter;
 pub use profile_fit::restrict_capabilities;
+pub use required::{Required, RequiredAttribute};
 
 use crate::load::{Case, Suite};
 use crate::profile::Profile;

@@ -164,6 +164,9 @@ impl CaseRun<'_> {
         let body = match (&request.body, &request.raw) {
             (Some(body), _) => {
                 let mut body = vars.render_value(body)?;
+                self.ctx
+                    .required
+                    .complete_request(request.method.as_str(), &path, &mut body);
                 if let Some(profile) = &self.ctx.profile {
                     crate::profile::data::complete_request(
                         profile,

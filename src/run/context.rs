@@ -18,6 +18,8 @@ pub struct RunContext {
     /// Appended to every `{{uid}}`: `@domain` when the target requires email-shaped user names
     /// (found by calibration), so every userName built from it has that form; else empty.
     pub uid_suffix: String,
+    /// What the target requires on Users and Groups beyond what cases send (from `/Schemas`).
+    pub required: crate::plan::Required,
 }
 
 impl RunContext {
@@ -30,6 +32,7 @@ impl RunContext {
             run_id,
             profile: None,
             uid_suffix: String::new(),
+            required: crate::plan::Required::default(),
         }
     }
 

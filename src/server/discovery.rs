@@ -184,6 +184,22 @@ fn schema_document(doc: &Value, base: &str, cfg: &ServerConfig) -> Value {
                 json!([{"name": "value", "type": "string", "multiValued": false}]);
         }
     }
+    if cfg.varies(Variant::RequireNameAndActive) && doc["id"] == json!(urn::USER) {
+        for attr in doc["attributes"].as_array_mut().into_iter().flatten() {
+            match attr["name"].as_str() {
+                Some("active") => attr["required"] = json!(true),
+                Some("name") => {
+                    attr["required"] = json!(true);
+                    for sub in attr["subAttributes"].as_array_mut().into_iter().flatten() {
+                        if sub["name"] == json!("familyName") {
+                            sub["required"] = json!(true);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     drop_schemas(&mut doc, cfg);
     doc
 }

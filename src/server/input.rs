@@ -382,6 +382,24 @@ pub fn check_required(
     if cfg.has(Fault::MissingRequiredAccepted) {
         return Ok(());
     }
+    if kind == Kind::User && cfg.varies(super::Variant::RequireNameAndActive) {
+        let family = attrs
+            .get("name")
+            .and_then(Value::as_object)
+            .and_then(|n| crate::scim::pointer::get_key(n, "familyName"))
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty());
+        if !family {
+            return Err(ScimError::invalid_value(
+                "\"name.familyName\" is required".to_string(),
+            ));
+        }
+        if !attrs.get("active").is_some_and(Value::is_boolean) {
+            return Err(ScimError::invalid_value(
+                "\"active\" is required".to_string(),
+            ));
+        }
+    }
     if kind == Kind::User && cfg.varies(super::Variant::EmailUserName) {
         if let Some(name) = attrs.get("userName").and_then(Value::as_str) {
             if !super::variants::is_email_shaped(name) {

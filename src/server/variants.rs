@@ -72,6 +72,9 @@ variants! {
     IgnorePostMembers => "ignore-post-members",
         "a Group created by POST starts without members, whatever the client sent; members are added by PATCH",
         "RFC7644 §3.3 L607-608: \"the server is free to alter and/or ignore POSTed content\"";
+    RequireNameAndActive => "require-name-and-active",
+        "/Schemas declares name (with name.familyName) and active required on User, and a User without them answers 400 invalidValue",
+        "RFC7643 §7 L1731-1732: \"required  A Boolean value that specifies whether or not the attribute is required\"; RFC7644 §3.1 L425-427: \"some attribute schema may change from service provider to service provider\"";
     EmailUserName => "email-username",
         "userName must be shaped like an email address (local@domain); others answer 400 invalidValue",
         "RFC7643 §2.3.1 L488-490: \"An attribute with SCIM schema type \\\"string\\\" MAY specify a required data format\"";

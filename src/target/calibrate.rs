@@ -58,7 +58,11 @@ pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str
         let user_name = form.shape(&unique);
         let mut request = OutgoingRequest::get("/Users");
         request.method = "POST".into();
-        request.body = Some(json!({"schemas": [urn::USER], "userName": user_name}).to_string());
+        let mut body = json!({"schemas": [urn::USER], "userName": user_name});
+        discovery
+            .required
+            .complete_request("POST", "/Users", &mut body);
+        request.body = Some(body.to_string());
         request
             .headers
             .push(("Content-Type".into(), "application/scim+json".into()));
@@ -109,6 +113,9 @@ async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &
     for (name, value) in SENT {
         body[*name] = json!(value);
     }
+    discovery
+        .required
+        .complete_request("POST", "/Users", &mut body);
     let mut request = OutgoingRequest::get("/Users");
     request.method = "POST".into();
     request.body = Some(body.to_string());

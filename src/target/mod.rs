@@ -181,6 +181,7 @@ impl Target {
     pub fn context(&self) -> Arc<RunContext> {
         let mut ctx = RunContext::new(self.client.clone()).with_profile(self.profile.clone());
         ctx.uid_suffix = self.calibration.user_name.shape("");
+        ctx.required = self.discovery.required.clone();
         Arc::new(ctx)
     }
 
