@@ -13,6 +13,7 @@ mod auth;
 mod cli;
 mod compare;
 mod entra;
+mod exits;
 mod golden;
 mod http_retry;
 mod profiles;
