@@ -15,7 +15,7 @@ use crate::plan::{NameFilter, Selection};
 use crate::report::compare::{html, markdown, Matrix, TargetResult};
 use crate::report::{junit, RunReport};
 use crate::run::{self, Outcome};
-use crate::target::{Discover, Target, TargetOptions};
+use crate::target::{Discover, Target, TargetError, TargetOptions};
 
 #[derive(Debug, Error)]
 pub enum CompareError {
@@ -52,6 +52,11 @@ pub struct TargetRun {
     pub report: RunReport,
     /// Set when the target could not be run at all.
     pub problem: Option<String>,
+    /// True when the target did not answer (at connection, discovery, or every case).
+    pub unreachable: bool,
+    /// True when the target could not be run because its settings are wrong (URL, profile,
+    /// credentials, certificates, headers).
+    pub misconfigured: bool,
     /// Outcomes its baseline does not expect, and baseline entries that no longer hold (without
     /// a baseline: every failed or errored case).
     pub unexpected: Vec<String>,
@@ -79,7 +84,12 @@ impl CompareResult {
 }
 
 /// A run that could not happen: no results, the reason in `problem`.
-fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: String) -> TargetRun {
+fn not_run(
+    c: &ComparedTarget,
+    target: String,
+    redactor: Redactor,
+    error: &TargetError,
+) -> TargetRun {
     TargetRun {
         name: c.name.clone(),
         profile: c.target.profile.clone(),
@@ -91,7 +101,9 @@ fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: Stri
             results: Vec::new(),
             duration: Default::default(),
         },
-        problem: Some(redactor.redact(&problem)),
+        problem: Some(redactor.redact(&error.to_string())),
+        unreachable: error.is_unreachable(),
+        misconfigured: error.is_config(),
         unexpected: Vec::new(),
         baseline: None,
         redactor,
@@ -109,7 +121,7 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
                 redactor.learn(secret);
             }
             let url = c.target.url.clone().unwrap_or_default();
-            return not_run(&c, url, redactor, e.to_string());
+            return not_run(&c, url, redactor, &e);
         }
     };
     let redactor = target.redactor().clone();
@@ -160,6 +172,8 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
         name: c.name,
         profile,
         auth,
+        unreachable: problem.is_some(),
+        misconfigured: false,
         report,
         problem,
         unexpected,

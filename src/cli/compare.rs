@@ -46,7 +46,10 @@ fn prepare(
 ) -> Result<ComparedTarget, CommandError> {
     let flags: TargetConfig = options::run_layer(&args.select, None, None, None, &[]);
     let (target, settings) = finish(Some(name.to_string()), flags.over(config.target(name)?))?;
-    // A profile that cannot be read is a configuration error, before anything runs.
+    // A URL or profile that cannot be used is a configuration error, before anything runs.
+    if let Some(url) = &target.url {
+        crate::target::validate_url(url)?;
+    }
     crate::target::load_profile(target.profile.as_deref())?;
     Ok(ComparedTarget {
         name: name.to_string(),
@@ -79,9 +82,19 @@ pub fn compare(args: &CompareArgs) -> Outcome {
     let result =
         compare::compare(targets, &out_dir).map_err(|e| CommandError::Usage(e.to_string()))?;
     out(&compare::summary(&result));
-    Ok(if result.clean() {
+    Ok(exit_of(&result))
+}
+
+/// 2 when a target's settings were wrong, 3 when no target answered, else 0 or 1: a target
+/// that could not be run among others that could is a failed comparison (1).
+fn exit_of(result: &compare::CompareResult) -> Exit {
+    if result.runs.iter().any(|r| r.misconfigured) {
+        Exit::Usage
+    } else if !result.runs.is_empty() && result.runs.iter().all(|r| r.unreachable) {
+        Exit::Unreachable
+    } else if result.clean() {
         Exit::Passed
     } else {
         Exit::Failed
-    })
+    }
 }

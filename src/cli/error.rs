@@ -41,8 +41,9 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    /// The exit code: 3 when the target could not be reached, 2 for everything else (usage,
-    /// configuration, case files, reports).
+    /// The exit code: 3 when the target did not answer (refused, reset or silent while
+    /// connecting or during discovery), 2 for everything else (usage, configuration, case
+    /// files, reports).
     pub fn exit(&self) -> Exit {
         let unreachable = match self {
             CommandError::Target(e) => e.is_unreachable(),

@@ -116,7 +116,18 @@ fn file_layer(
             )))
         }
         None => match config.names().as_slice() {
-            [] => (None, config.defaults()?),
+            [] => {
+                // Without a target the file would silently mean the embedded server.
+                let defaults = config.defaults()?;
+                if defaults.url.is_none() {
+                    return Err(CommandError::Usage(format!(
+                        "{} defines no target: add [targets.NAME] (no url: the embedded server) \
+                         or a url under [defaults], or give --target URL",
+                        config.path
+                    )));
+                }
+                (None, defaults)
+            }
             [one] => (Some(one.to_string()), config.target(one)?),
             many => {
                 return Err(CommandError::Usage(format!(
@@ -347,6 +358,30 @@ mod tests {
         assert!(
             matches!(&err, CommandError::Usage(m) if m.contains("--header") && !m.contains("secret")),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_config_file_without_a_target_is_a_usage_error() {
+        for text in ["", "# nothing\n", "[defaults]\ntimeout = 5\n"] {
+            let (_dir, path) = config_file(text);
+            let err = resolved(&["--config", &path]).unwrap_err();
+            assert!(
+                matches!(&err, CommandError::Usage(m) if m.contains("defines no target")),
+                "{text:?}: {err}"
+            );
+            let (target, _) =
+                resolved(&["--config", &path, "--target", "https://a.example/scim"]).unwrap();
+            assert_eq!(target.url.as_deref(), Some("https://a.example/scim"));
+        }
+        let (_dir, path) = config_file("[defaults]\nurl = \"https://d.example/scim\"\n");
+        let (target, _) = resolved(&["--config", &path]).unwrap();
+        assert_eq!(target.url.as_deref(), Some("https://d.example/scim"));
+        let (_dir, path) = config_file("[targets.embedded]\n");
+        let (target, _) = resolved(&["--config", &path]).unwrap();
+        assert!(
+            target.url.is_none(),
+            "an explicit target without url: the embedded server"
         );
     }
 

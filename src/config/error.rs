@@ -9,10 +9,14 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}{}: {problem}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// A file that is not valid TOML or not a config file, at its line and column (1-based).
+    #[error("{path}{}{}: {problem}",
+        .line.map(|l| format!(":{l}")).unwrap_or_default(),
+        .column.filter(|_| .line.is_some()).map(|c| format!(":{c}")).unwrap_or_default())]
     Invalid {
         path: String,
         line: Option<usize>,
+        column: Option<usize>,
         problem: String,
     },
     /// A setting that cannot be used as given (an unset `${VAR}`, an unknown target name, a URL

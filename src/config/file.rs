@@ -9,7 +9,16 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::{expand, ConfigError, TargetConfig};
-use crate::scim::text::line_of_offset;
+
+/// The 1-based line and column of a byte offset in `text`.
+fn at_offset(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
 
 /// Where `scimspec compare` writes its reports.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -80,10 +89,14 @@ impl Config {
     }
 
     pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Self, ConfigError> {
-        let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Invalid {
-            path: path.to_string(),
-            line: e.span().map(|s| line_of_offset(text, s.start)),
-            problem: e.message().trim().to_string(),
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|s| at_offset(text, s.start));
+            ConfigError::Invalid {
+                path: path.to_string(),
+                line: at.map(|a| a.0),
+                column: at.map(|a| a.1),
+                problem: e.message().trim().to_string(),
+            }
         })?;
         for (name, target) in &file.targets.0 {
             let auths = [
@@ -92,12 +105,15 @@ impl Config {
                 target.oauth.is_some(),
             ];
             if auths.iter().filter(|a| **a).count() > 1 {
+                let at = text
+                    .lines()
+                    .enumerate()
+                    .find(|(_, l)| l.trim_start().starts_with(&format!("[targets.{name}]")))
+                    .map(|(i, l)| (i + 1, l.len() - l.trim_start().len() + 1));
                 return Err(ConfigError::Invalid {
                     path: path.to_string(),
-                    line: text
-                        .lines()
-                        .position(|l| l.trim_start().starts_with(&format!("[targets.{name}]")))
-                        .map(|i| i + 1),
+                    line: at.map(|a| a.0),
+                    column: at.map(|a| a.1),
                     problem: format!(
                         "target '{name}' gives more than one of token, basic and oauth"
                     ),
@@ -251,13 +267,27 @@ headers = { "x-tenant" = "other", "X-Extra" = "1" }
     }
 
     #[test]
+    fn a_duplicate_key_is_refused_at_its_line_and_column() {
+        let text = "[targets.a]\nurl = \"http://a\"\nurl = \"http://b\"\n";
+        let err = Config::parse("c.toml", text, PathBuf::new()).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Invalid { line: Some(3), column: Some(1), problem, .. }
+                if problem.contains("duplicate")),
+            "{err}"
+        );
+        let text = "[targets.a]\nurl = \"http://a\"\n[targets.a]\n";
+        let err = Config::parse("c.toml", text, PathBuf::new()).unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:3:"), "{err}");
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let err = Config::parse("c.toml", "[targets.a]\nurl = 1\n", PathBuf::new()).unwrap_err();
         assert!(
             matches!(&err, ConfigError::Invalid { line: Some(2), .. }),
             "{err}"
         );
-        assert!(err.to_string().starts_with("c.toml:2:"), "{err}");
+        assert!(err.to_string().starts_with("c.toml:2:7:"), "{err}");
         let err =
             Config::parse("c.toml", "[targets.a]\ntokn = \"x\"\n", PathBuf::new()).unwrap_err();
         assert!(

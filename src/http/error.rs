@@ -25,7 +25,12 @@ pub enum HttpError {
 }
 
 impl HttpError {
+    /// The target did not answer: the connection was refused or failed, was reset or closed
+    /// before an answer came, or stayed silent past the timeout.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, HttpError::Unreachable { .. })
+        matches!(
+            self,
+            HttpError::Unreachable { .. } | HttpError::Timeout { .. } | HttpError::Transport { .. }
+        )
     }
 }

@@ -1,14 +1,18 @@
+//! What can be wrong with case files, each problem with its file, line and column.
+
 use std::fmt;
 use std::path::PathBuf;
 
 use thiserror::Error;
 
 /// A case file that cannot be used, with enough context to fix it:
-/// the file, the line where known, the case id where known, and the problem.
+/// the file, the line and column (1-based) where known, the case id where known, and the
+/// problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFileError {
     pub file: String,
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub case: Option<String>,
     pub problem: String,
 }
@@ -18,6 +22,9 @@ impl fmt::Display for CaseFileError {
         f.write_str(&self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         f.write_str(": ")?;
         if let Some(case) = &self.case {

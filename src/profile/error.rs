@@ -26,19 +26,23 @@ fn list(problems: &[ProfileProblem]) -> String {
     format!("({} problems):{}", problems.len(), lines.concat())
 }
 
-/// One problem in a profile file, with the file and the line where known.
+/// One problem in a profile file, with the file and the line and column (1-based) where known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileProblem {
     pub file: String,
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub problem: String,
 }
 
 impl std::fmt::Display for ProfileProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file, self.problem),
-            None => write!(f, "{}: {}", self.file, self.problem),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                write!(f, "{}:{line}:{column}: {}", self.file, self.problem)
+            }
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.problem),
+            _ => write!(f, "{}: {}", self.file, self.problem),
         }
     }
 }

@@ -1,42 +1,59 @@
-//! Parsing and checking a profile file: every problem at once, each with its file and line.
+//! Parsing and checking a profile file: every problem at once, each with its file, line and
+//! column.
 
 use super::{Attr, AttributeSpec, Profile, ProfileError, ProfileFile, ProfileProblem, CORE_USER};
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::PatchPath;
 
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// A 1-based line and column.
+type At = Option<(usize, usize)>;
+
+/// The line and column of a byte offset.
+fn at_offset(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
-/// The line of the n-th (0-based) `[[attribute]]` table.
-fn line_of_attribute(text: &str, index: usize) -> Option<usize> {
+/// Where a line's text starts (after its indentation).
+fn at_line(index: usize, line: &str) -> (usize, usize) {
+    (index + 1, line.len() - line.trim_start().len() + 1)
+}
+
+/// The n-th (0-based) `[[attribute]]` table.
+fn at_attribute(text: &str, index: usize) -> At {
     text.lines()
         .enumerate()
         .filter(|(_, l)| l.trim_start().starts_with("[[attribute]]"))
         .nth(index)
-        .map(|(i, _)| i + 1)
+        .map(|(i, l)| at_line(i, l))
 }
 
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+fn at_key(text: &str, key: &str) -> At {
     text.lines()
-        .position(|l| {
+        .enumerate()
+        .find(|(_, l)| {
             l.trim_start()
                 .strip_prefix(key)
                 .is_some_and(|r| r.trim_start().starts_with('='))
         })
-        .map(|i| i + 1)
+        .map(|(i, l)| at_line(i, l))
 }
 
 /// Parses and checks a profile; every problem is reported at once.
 pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
-    let problem = |line: Option<usize>, problem: String| ProfileProblem {
+    let problem = |at: At, problem: String| ProfileProblem {
         file: origin.to_string(),
-        line,
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
         problem,
     };
     let file: ProfileFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of_offset(text, s.start));
-        ProfileError::Invalid(vec![problem(line, e.message().trim().to_string())])
+        let at = e.span().map(|s| at_offset(text, s.start));
+        ProfileError::Invalid(vec![problem(at, e.message().trim().to_string())])
     })?;
     let mut problems = Vec::new();
     let name_ok = file
@@ -50,7 +67,7 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !name_ok {
         problems.push(problem(
-            line_of_key(text, "name"),
+            at_key(text, "name"),
             format!(
                 "name '{}' must be lower-case letters, digits, '-' or '_'",
                 file.name
@@ -59,13 +76,13 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
     }
     if file.auth.methods.is_empty() {
         problems.push(problem(
-            line_of_key(text, "methods"),
+            at_key(text, "methods"),
             "auth.methods must list at least one of bearer, basic, oauth2".into(),
         ));
     }
     let mut attrs = Vec::new();
     for (i, spec) in file.attributes.iter().enumerate() {
-        let line = line_of_attribute(text, i);
+        let line = at_attribute(text, i);
         match parse_attr(spec) {
             Ok(attr) => {
                 if attrs.iter().any(|a: &Attr| {
@@ -97,7 +114,7 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
     };
     if !listed(&file.matching) {
         problems.push(problem(
-            line_of_key(text, "matching"),
+            at_key(text, "matching"),
             format!(
                 "matching attribute {} is not among the attributes",
                 file.matching
@@ -107,7 +124,7 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
     for f in file.filter_attributes.iter().flatten() {
         if !listed(f) {
             problems.push(problem(
-                line_of_key(text, "filter_attributes"),
+                at_key(text, "filter_attributes"),
                 format!("filter attribute {f} is not among the attributes"),
             ));
         }
@@ -161,10 +178,24 @@ mod tests {
         let err = parse("my.toml", "name = \"x\"\ntitle = 3\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("my.toml:2:"), "{err}");
+        assert!(err.contains("my.toml:2:9:"), "{err}");
         let err = parse("my.toml", "name = \"x\"\ntitle = \"t\"\nbogus = 1\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("my.toml:3:") && err.contains("bogus"), "{err}");
+        assert!(
+            err.contains("my.toml:3:1:") && err.contains("bogus"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_key_is_refused_at_its_line_and_column() {
+        let err = parse("my.toml", "name = \"x\"\ntitle = \"t\"\n  title = \"u\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("my.toml:3:3:") && err.contains("duplicate"),
+            "{err}"
+        );
     }
 }

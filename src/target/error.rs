@@ -21,12 +21,23 @@ pub enum TargetError {
 }
 
 impl TargetError {
-    /// The target could not be reached at all.
+    /// The target did not answer: refused, reset, or silent past the timeout, while
+    /// connecting or during discovery.
     pub fn is_unreachable(&self) -> bool {
         match self {
             TargetError::Unreachable(_) => true,
             TargetError::Http(e) => e.is_unreachable(),
             _ => false,
+        }
+    }
+
+    /// The target's settings are wrong (its URL, profile, CA certificate or headers): nothing
+    /// was sent.
+    pub fn is_config(&self) -> bool {
+        match self {
+            TargetError::Usage(_) | TargetError::Profile(_) => true,
+            TargetError::Http(e) => matches!(e, HttpError::Config(_)),
+            TargetError::Unreachable(_) | TargetError::Server(_) => false,
         }
     }
 }

@@ -80,7 +80,7 @@ fn malformed_case_file_names_file_case_and_problem() {
     );
     let all = scimspec().args(["run", "--suites"]).arg(&file).exits(2);
     assert!(
-        all.contains("bad.yaml:8: case 'broken-one': at /steps/0/expect/status"),
+        all.contains("bad.yaml:13:27: case 'broken-one': at /steps/0/expect/status"),
         "{all}"
     );
     assert!(!all.contains("panicked"), "{all}");

@@ -14,6 +14,7 @@ mod cleanup;
 mod cli;
 mod compare;
 mod entra;
+mod exits;
 mod golden;
 mod http_retry;
 mod profiles;
