@@ -90,6 +90,7 @@ fn not_run(c: &ComparedTarget, target: String, redactor: Redactor, problem: Stri
             discovery: None,
             results: Vec::new(),
             duration: Default::default(),
+            redactor: redactor.clone(),
         },
         problem: Some(redactor.redact(&problem)),
         unexpected: Vec::new(),

@@ -1,5 +1,6 @@
 //! The closing lines on the console: outcome counts, then warnings, errors and skips with
-//! their reasons (libtest-mimic has already printed each case and the failures).
+//! their reasons (libtest-mimic has already printed each case and the failures), shown
+//! through the report's redactor.
 
 use std::fmt::Write as _;
 
@@ -63,7 +64,7 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
     if let Some(path) = junit_path {
         let _ = writeln!(out, "JUnit report: {path}");
     }
-    out
+    report.redactor.show(&out)
 }
 
 /// How the run compares with its baseline of known deviations.

@@ -182,6 +182,7 @@ impl Target {
             discovery: Some(self.discovery.clone()),
             results,
             duration,
+            redactor: self.redactor().clone(),
         }
     }
 
