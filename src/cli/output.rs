@@ -24,11 +24,11 @@ pub fn protect(redactor: &Redactor) {
 
 /// `text` as it may be printed: every protected secret masked, control characters escaped.
 pub fn shown(text: &str) -> String {
-    let all = Redactor::new();
+    let mut text = text.to_string();
     for r in guards().lock().unwrap_or_else(|e| e.into_inner()).iter() {
-        all.absorb(r);
+        text = r.redact(&text);
     }
-    all.show(text)
+    Redactor::new().show(&text)
 }
 
 pub fn out(text: &str) {

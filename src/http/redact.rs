@@ -13,8 +13,48 @@ use base64::Engine as _;
 /// holder of the redactor.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
+    known: Arc<RwLock<Known>>,
+}
+
+/// The secrets a redactor knows, in all their forms, and one matcher for them all.
+#[derive(Debug, Default)]
+struct Known {
     /// Every form of every secret, longest first.
-    forms: Arc<RwLock<Vec<String>>>,
+    forms: Vec<String>,
+    /// Matches any form of at least [`MIN_SECRET`] bytes, the longest at a position first.
+    matcher: Option<regex::Regex>,
+}
+
+impl Known {
+    /// Adds forms not known yet; rebuilds the matcher when something was added.
+    fn extend(&mut self, forms: impl IntoIterator<Item = String>) {
+        let before = self.forms.len();
+        for form in forms {
+            if !self.forms.contains(&form) {
+                self.forms.push(form);
+            }
+        }
+        if self.forms.len() == before {
+            return;
+        }
+        // Longest first, so a secret containing another is masked whole.
+        self.forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let pattern = self
+            .forms
+            .iter()
+            .filter(|f| f.len() >= MIN_SECRET)
+            .map(|f| regex::escape(f))
+            .collect::<Vec<_>>()
+            .join("|");
+        self.matcher = if pattern.is_empty() {
+            None
+        } else {
+            regex::RegexBuilder::new(&pattern)
+                .size_limit(1 << 26)
+                .build()
+                .ok()
+        };
+    }
 }
 
 pub const MASK: &str = "[REDACTED]";
@@ -115,48 +155,35 @@ impl Redactor {
         if secret.is_empty() {
             return;
         }
-        let mut known = self.forms.write().unwrap_or_else(|e| e.into_inner());
-        let mut changed = false;
-        for form in forms_of(&secret) {
-            if !known.contains(&form) {
-                known.push(form);
-                changed = true;
-            }
-        }
-        if changed {
-            // Longest first, so a secret containing another is masked whole.
-            known.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        }
+        let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
+        known.extend(forms_of(&secret));
     }
 
     /// Learns every secret another redactor knows (for reports covering several targets).
     pub fn absorb(&self, other: &Redactor) {
+        if Arc::ptr_eq(&self.known, &other.known) {
+            return;
+        }
         let theirs = other
-            .forms
+            .known
             .read()
             .unwrap_or_else(|e| e.into_inner())
+            .forms
             .clone();
-        let mut known = self.forms.write().unwrap_or_else(|e| e.into_inner());
-        for form in theirs {
-            if !known.contains(&form) {
-                known.push(form);
-            }
-        }
-        known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
+        known.extend(theirs);
     }
 
     /// `text` with every form of every secret masked; a text cut in the middle of a secret
     /// (`…`) loses the secret's beginning too.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        let forms = self.forms.read().unwrap_or_else(|e| e.into_inner());
-        for form in forms.iter().filter(|f| f.len() >= MIN_SECRET) {
-            if out.contains(form.as_str()) {
-                out = out.replace(form.as_str(), MASK);
-            }
-        }
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        let mut out = match &known.matcher {
+            Some(m) => m.replace_all(text, MASK).into_owned(),
+            None => text.to_string(),
+        };
         if out.contains(CUT) {
-            out = mask_cut_prefixes(&out, &forms);
+            out = mask_cut_prefixes(&out, &known.forms);
         }
         out
     }
@@ -186,9 +213,10 @@ impl Redactor {
     fn is_secret(&self, value: &str) -> bool {
         !value.is_empty()
             && self
-                .forms
+                .known
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
+                .forms
                 .iter()
                 .any(|f| f == value)
     }
