@@ -100,6 +100,7 @@ fn not_run(
             discovery: None,
             results: Vec::new(),
             duration: Default::default(),
+            redactor: redactor.clone(),
         },
         problem: Some(redactor.redact(&error.to_string())),
         unreachable: error.is_unreachable(),

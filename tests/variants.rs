@@ -57,12 +57,21 @@ fn finding(results: &[(String, CaseResult)]) -> Finding {
             Outcome::Skip => f.skipped += 1,
             other => {
                 let message = r.message.clone().unwrap_or_default();
-                let first = message.lines().next().unwrap_or_default().to_string();
+                let first = stable(message.lines().next().unwrap_or_default());
                 f.alarms.push((id.clone(), other, first));
             }
         }
     }
     f
+}
+
+/// The part of a message that does not change between runs: up to the step it names (what
+/// follows holds generated ids and times).
+fn stable(message: &str) -> String {
+    match message.find("' ").or_else(|| message.find("':")) {
+        Some(end) if message[..end].contains("step ") => message[..=end].to_string(),
+        _ => message.split(':').next().unwrap_or_default().to_string(),
+    }
 }
 
 fn trial(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::args::CompareArgs;
 use super::options::{self, finish};
-use super::output::out;
+use super::output::{self, out};
 use super::suite::load_suite;
 use super::{CommandError, Outcome};
 use crate::baseline::Baseline;
@@ -78,9 +78,16 @@ pub fn compare(args: &CompareArgs) -> Outcome {
         .clone()
         .or_else(|| config.compare().out.as_ref().map(|o| config.resolve(o)))
         .unwrap_or_else(|| PathBuf::from("reports"));
-    eprintln!("Comparing {} targets: {}", names.len(), names.join(", "));
+    output::err(&format!(
+        "Comparing {} targets: {}",
+        names.len(),
+        names.join(", ")
+    ));
     let result =
         compare::compare(targets, &out_dir).map_err(|e| CommandError::Usage(e.to_string()))?;
+    for run in &result.runs {
+        output::protect(&run.redactor);
+    }
     out(&compare::summary(&result));
     Ok(exit_of(&result))
 }

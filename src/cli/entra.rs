@@ -6,12 +6,13 @@ use std::path::Path;
 
 use super::args::{ProbeArgs, ProvisionArgs};
 use super::options;
-use super::output::out;
+use super::output::{self, out};
 use super::{runtime, CommandError, Outcome};
 use crate::entra::probe::{self, ProbeOptions};
 use crate::entra::provision::{self, input, ReplayOptions};
 use crate::entra::EntraError;
 use crate::exit::Exit;
+use crate::http::Redactor;
 use crate::report::{junit, RunReport};
 use crate::target::{Discover, Target, TargetOptions};
 
@@ -37,6 +38,7 @@ pub fn probe(args: &ProbeArgs) -> Outcome {
     let runtime = runtime()?;
     let (text, passed) = runtime.block_on(async {
         let target = Target::connect(&options, Discover::No).await?;
+        output::protect(target.redactor());
         let probe_options = ProbeOptions {
             matching: args.matching.clone(),
             group_probe: !args.no_group_probe,
@@ -69,8 +71,10 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
         crate::target::validate_url(url)?;
     }
     let runtime = runtime()?;
-    let (report, note) = runtime.block_on(async {
+    let (report, note, redactor) = runtime.block_on(async {
         let target = Target::connect(&options, Discover::No).await?;
+        output::protect(target.redactor());
+        let redactor = target.redactor().clone();
         let replay = ReplayOptions {
             matching: args.matching.clone(),
             dialect: args.dialect.into(),
@@ -88,9 +92,9 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
         .await;
         let note = embedded_note(&target);
         target.stop().await;
-        Ok::<_, CommandError>((result?, note))
+        Ok::<_, CommandError>((result?, note, redactor))
     })?;
-    write_junit(&report, &args.junit)?;
+    write_junit(&report, redactor, &args.junit)?;
     out(&format!(
         "{note}{}JUnit report: {}\n",
         report.render(args.verbose),
@@ -105,13 +109,18 @@ pub fn provision(args: &ProvisionArgs) -> Outcome {
     })
 }
 
-fn write_junit(report: &provision::ProvisionReport, path: &Path) -> Result<(), CommandError> {
+fn write_junit(
+    report: &provision::ProvisionReport,
+    redactor: Redactor,
+    path: &Path,
+) -> Result<(), CommandError> {
     let run = RunReport {
         target: report.target.clone(),
         run_id: report.run_id.clone(),
         discovery: None,
         results: report.results(),
         duration: report.duration,
+        redactor,
     };
     Ok(junit::write(&run, path)?)
 }

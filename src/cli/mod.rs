@@ -47,7 +47,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("error: {e}");
+            output::err(&format!("error: {e}"));
             e.exit().into()
         }
     }

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::args::{SelectArgs, TargetArgs};
+use super::output;
 use super::CommandError;
 use crate::config::{BasicConfig, Config, HeaderEntry, OAuthConfig, TargetConfig};
+use crate::http::Redactor;
 use crate::plan::{NameFilter, Selection};
 use crate::target::TargetOptions;
 
@@ -49,6 +51,84 @@ pub fn parse_basic(text: &str, flag: &str) -> Result<(String, String), CommandEr
 
 fn is_url(s: &str) -> bool {
     s.starts_with("http://") || s.starts_with("https://")
+}
+
+/// Decodes `%XX` escapes (RFC 3986 §2.1); anything else is kept as it is.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Credentials written into a URL (`https://user:password@host/…`, RFC 3986 §3.2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlUserinfo {
+    /// The URL without them.
+    pub url: String,
+    pub user: String,
+    pub password: String,
+}
+
+/// Splits the userinfo off an http(s) URL; `None` when it has none.
+pub fn split_userinfo(url: &str) -> Option<UrlUserinfo> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let (userinfo, host) = authority.rsplit_once('@')?;
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    Some(UrlUserinfo {
+        url: format!("{scheme}://{host}{path}"),
+        user: percent_decoded(user),
+        password: percent_decoded(password),
+    })
+}
+
+/// A value given as `--target` that is no URL, as an error may show it: anything before an
+/// `@` may be credentials and is not repeated.
+fn shown_target(t: &str) -> String {
+    match t.rsplit_once('@') {
+        Some((_, host)) => format!("[REDACTED]@{host}"),
+        None => t.to_string(),
+    }
+}
+
+/// Moves credentials written into the URL into Basic credentials (refused when the settings
+/// give credentials of their own); the URL keeps no userinfo.
+fn userinfo_to_basic(merged: &mut TargetConfig) -> Result<(), CommandError> {
+    let Some(found) = merged.url.as_deref().and_then(split_userinfo) else {
+        return Ok(());
+    };
+    if merged.has_credentials() {
+        return Err(CommandError::Usage(format!(
+            "the target URL {} carries credentials (user:password@) and other credentials are \
+             given too (token, basic or oauth): give only one",
+            found.url
+        )));
+    }
+    merged.url = Some(found.url);
+    merged.basic = Some(BasicConfig {
+        user: found.user,
+        password: found.password,
+        domain: None,
+    });
+    Ok(())
 }
 
 /// The target flags as one layer of settings (`--target` only when it is a URL).
@@ -110,7 +190,8 @@ fn file_layer(
         Some(t) if is_url(t) => (None, config.defaults()?),
         Some(t) => {
             return Err(CommandError::Usage(format!(
-                "--target '{t}' is neither a URL nor a target of {} (it has: {})",
+                "--target '{}' is neither a URL nor a target of {} (it has: {})",
+                shown_target(t),
                 config.path,
                 config.names().join(", ")
             )))
@@ -140,16 +221,27 @@ fn file_layer(
     })
 }
 
-/// The merged settings of one target, defaults applied.
+/// The merged settings of one target, defaults applied; credentials in the URL become Basic
+/// credentials. Every secret of the result is masked in what the command prints from now on.
 pub fn finish(
     name: Option<String>,
-    merged: TargetConfig,
+    mut merged: TargetConfig,
 ) -> Result<(TargetOptions, RunSettings), CommandError> {
+    userinfo_to_basic(&mut merged)?;
+    let credentials = merged.credentials();
+    let secrets = Redactor::new();
+    for secret in credentials.secrets() {
+        secrets.learn(secret);
+    }
+    for header in &merged.headers {
+        secrets.learn(header.1.clone());
+    }
+    output::protect(&secrets);
     let url = merged.url_with_domain()?;
     let target = TargetOptions {
         name,
         url,
-        credentials: merged.credentials(),
+        credentials,
         headers: merged
             .headers
             .iter()
@@ -193,6 +285,12 @@ pub fn resolve(
         Some(c) => file_layer(c, t.target.as_deref())?,
         None => {
             if let Some(t) = t.target.as_deref().filter(|t| !is_url(t)) {
+                if t.contains('@') {
+                    return Err(CommandError::Usage(format!(
+                        "--target must be an http:// or https:// URL, got '{}'",
+                        shown_target(t)
+                    )));
+                }
                 flags.url = Some(t.to_string()); // refused as a URL by the target
             }
             (None, TargetConfig::default())
@@ -241,6 +339,7 @@ mod tests {
     use clap::Parser;
 
     use crate::cli::args::{Cli, Command};
+    use crate::http::Credentials;
 
     fn run_args(argv: &[&str]) -> crate::cli::args::RunArgs {
         let mut full = vec!["scimspec", "run"];
@@ -382,6 +481,45 @@ mod tests {
         assert!(
             target.url.is_none(),
             "an explicit target without url: the embedded server"
+        );
+    }
+
+    #[test]
+    fn credentials_in_the_url_become_basic_credentials() {
+        let (target, _) = resolved(&[
+            "--target",
+            "https://ad%40min:p%2Fw%20d@h.example:8443/scim?x=1",
+        ])
+        .unwrap();
+        assert_eq!(
+            target.url.as_deref(),
+            Some("https://h.example:8443/scim?x=1")
+        );
+        assert!(
+            matches!(&target.credentials, Credentials::Basic { user, password } if user == "ad@min" && password == "p/w d"),
+            "{:?}",
+            target.credentials
+        );
+        let err = resolved(&[
+            "--target",
+            "https://u:pw-S3cret@h.example/scim",
+            "--token",
+            "t",
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(&err, CommandError::Usage(m) if m.contains("carries credentials") && !m.contains("S3cret")),
+            "{err}"
+        );
+        let err = resolved(&["--target", "u:pw-S3cret@h.example/scim"]).unwrap_err();
+        assert!(
+            matches!(&err, CommandError::Usage(m) if m.contains("http://") && !m.contains("S3cret")),
+            "{err}"
+        );
+        assert_eq!(
+            split_userinfo("http://h.example/a@b"),
+            None,
+            "an @ in the path is no userinfo"
         );
     }
 

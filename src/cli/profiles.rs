@@ -12,7 +12,7 @@ pub fn profiles(args: &ProfilesArgs) -> Outcome {
             for name in profile::shipped_names() {
                 match profile::load(name) {
                     Ok(p) => out(&format!("{name:<10} {}\n", p.file.title)),
-                    Err(e) => eprintln!("error: {e}"),
+                    Err(e) => super::output::err(&format!("error: {e}")),
                 }
             }
         }

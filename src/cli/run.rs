@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::args::RunArgs;
 use super::options::{self, RunSettings};
+use super::output::{self, out};
 use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
@@ -45,11 +46,12 @@ pub fn run(args: &RunArgs) -> Outcome {
     let runtime = runtime()?;
     let started = Instant::now();
     let target = runtime.block_on(Target::connect(&target_options, Discover::Yes))?;
+    output::protect(target.redactor());
     if target.is_embedded() {
-        eprintln!(
+        output::err(&format!(
             "No --target given: running against the embedded reference server at {}",
             target.base_url()
-        );
+        ));
     }
     let plan = target.plan(&suite, &settings.selection);
     let ctx = target.context();
@@ -69,23 +71,21 @@ pub fn run(args: &RunArgs) -> Outcome {
         baseline::compare(b, &report.results, &ids)
     });
     write_junit(&report, &properties, comparison.as_ref(), &settings)?;
-    print!(
-        "{}",
-        report::summary::render(
-            &report,
-            Some(&settings.junit.display().to_string()),
-            args.verbose
-        )
-    );
+    out(&report::summary::render(
+        &report,
+        Some(&settings.junit.display().to_string()),
+        args.verbose,
+    ));
     // Runs that include Entra cases end with the Entra ID readiness verdict.
     if let Some(verdict) = Verdict::from_results(&report.results) {
-        print!("{}", verdict.render());
+        out(&verdict.render());
     }
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &settings.baseline) {
-        print!(
-            "{}",
-            report::summary::render_baseline(cmp, &b.target, &path.display().to_string())
-        );
+        out(&report::summary::render_baseline(
+            cmp,
+            &b.target,
+            &path.display().to_string(),
+        ));
     }
     let ran = report
         .results
@@ -93,10 +93,10 @@ pub fn run(args: &RunArgs) -> Outcome {
         .filter(|(_, r)| r.outcome != CaseOutcome::Skip)
         .count();
     Ok(if report.target_unreachable() {
-        eprintln!("error: the target could not be reached by any case");
+        output::err("error: the target could not be reached by any case");
         Exit::Unreachable
     } else if ran == 0 {
-        eprintln!("error: no case ran (check the filter, --tag and --section)");
+        output::err("error: no case ran (check the filter, --tag and --section)");
         Exit::Usage
     } else if report.leftovers().next().is_some() {
         eprintln!("error: the run left resources behind on the target (listed above)");

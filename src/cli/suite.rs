@@ -31,11 +31,11 @@ pub fn coverage(args: &CoverageArgs) -> Outcome {
     if let Some(path) = &args.check {
         let current = std::fs::read_to_string(path).unwrap_or_default();
         if current != doc {
-            eprintln!(
+            super::output::err(&format!(
                 "error: {} is out of date: run scimspec coverage --out {}",
                 path.display(),
                 path.display()
-            );
+            ));
             return Ok(Exit::Failed);
         }
         return Ok(Exit::Passed);

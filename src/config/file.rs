@@ -63,6 +63,33 @@ impl<'de> Deserialize<'de> for Targets {
     }
 }
 
+/// A parser's message with the values it quotes left out: a value of the wrong type may be a
+/// secret (`basic = "admin:password"`, `token = 12345678`), so `invalid type: string "…",
+/// expected struct BasicConfig` becomes `invalid type: string (value not shown), expected
+/// struct BasicConfig`. Key names (`unknown field `tokn``) are kept.
+fn without_values(message: &str) -> String {
+    let quoting = ["invalid type: ", "invalid value: ", "unknown variant "];
+    let Some(prefix) = quoting.iter().find(|p| message.starts_with(**p)) else {
+        return message.to_string();
+    };
+    let Some((unexpected, expected)) = message[prefix.len()..].rsplit_once(", expected ") else {
+        return format!("{}(value not shown)", prefix);
+    };
+    let kind = unexpected
+        .split(['"', '`', '\''])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let shown = if kind.len() == unexpected.len() {
+        kind.to_string()
+    } else if kind.is_empty() {
+        "(value not shown)".to_string()
+    } else {
+        format!("{kind} (value not shown)")
+    };
+    format!("{prefix}{shown}, expected {expected}")
+}
+
 /// A loaded configuration file.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -95,7 +122,7 @@ impl Config {
                 path: path.to_string(),
                 line: at.map(|a| a.0),
                 column: at.map(|a| a.1),
-                problem: e.message().trim().to_string(),
+                problem: without_values(e.message().trim()),
             }
         })?;
         for (name, target) in &file.targets.0 {
@@ -300,6 +327,45 @@ headers = { "x-tenant" = "other", "X-Extra" = "1" }
             matches!(&err, ConfigError::Invalid { line: Some(1), problem, .. } if problem.contains("more than one")),
             "{err}"
         );
+    }
+
+    #[test]
+    fn errors_never_quote_values() {
+        for (body, kind) in [
+            (
+                "basic = \"admin:pass-S3cret\"",
+                "invalid type: string (value not shown), expected struct BasicConfig",
+            ),
+            (
+                "token = 123456789",
+                "invalid type: integer (value not shown), expected a string",
+            ),
+            (
+                "oauth = \"o-S3cret, expected x\"",
+                "invalid type: string (value not shown), expected struct OAuthConfig",
+            ),
+            (
+                "basic = { user = \"u\", password = 9876543 }",
+                "integer (value not shown)",
+            ),
+            (
+                "headers = { \"X-Key\" = 55556666 }",
+                "integer (value not shown)",
+            ),
+            ("token = 1.5e3", "floating point (value not shown)"),
+            (
+                "token = [\"arr-S3cret\"]",
+                "invalid type: sequence, expected a string",
+            ),
+        ] {
+            let text = format!("[targets.a]\n{body}\n");
+            let err = Config::parse("c.toml", &text, PathBuf::new()).unwrap_err();
+            let shown = err.to_string();
+            for secret in ["S3cret", "123456789", "9876543", "55556666", "1500"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+            assert!(shown.contains(kind), "{shown}");
+        }
     }
 
     #[test]

@@ -1,3 +1,5 @@
+//! One recorded request and its answer, and their redacted rendering for transcripts.
+
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -44,11 +46,14 @@ pub struct Exchange {
 
 const MAX_BODY_SHOWN: usize = 16 * 1024;
 
-fn shown_body(body: &str) -> String {
+/// The body pretty-printed when it is JSON, secrets masked and control characters escaped
+/// before it is cut to [`MAX_BODY_SHOWN`] (so no cut leaves half a secret).
+fn shown_body(body: &str, redactor: &Redactor) -> String {
     let pretty = serde_json::from_str::<Value>(body)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_else(|| body.to_string());
+    let pretty = redactor.show(&pretty);
     if pretty.len() > MAX_BODY_SHOWN {
         let mut cut = MAX_BODY_SHOWN;
         while !pretty.is_char_boundary(cut) {
@@ -62,25 +67,41 @@ fn shown_body(body: &str) -> String {
 
 impl Exchange {
     /// A human-readable, redacted rendering: request line, headers, body; status, headers, body.
+    /// Secrets are masked and control characters escaped ([`Redactor::show`]).
     pub fn render(&self, redactor: &Redactor) -> String {
         let mut out = String::new();
         let req = &self.request;
-        let _ = writeln!(out, "> {} {}", req.method, redactor.redact(&req.url));
+        let _ = writeln!(
+            out,
+            "> {} {}",
+            redactor.show(&req.method),
+            redactor.show(&req.url)
+        );
         for (name, value) in &req.headers {
-            let _ = writeln!(out, "> {name}: {}", redactor.header_value(name, value));
+            let _ = writeln!(
+                out,
+                "> {}: {}",
+                redactor.show(name),
+                redactor.header_value(name, value)
+            );
         }
         if let Some(body) = &req.body {
-            for line in redactor.redact(&shown_body(body)).lines() {
+            for line in shown_body(body, redactor).lines() {
                 let _ = writeln!(out, "> {line}");
             }
         }
         let res = &self.response;
         let _ = writeln!(out, "< {} ({} ms)", res.status, self.elapsed.as_millis());
         for (name, value) in &res.headers {
-            let _ = writeln!(out, "< {name}: {}", redactor.header_value(name, value));
+            let _ = writeln!(
+                out,
+                "< {}: {}",
+                redactor.show(name),
+                redactor.header_value(name, value)
+            );
         }
         if !res.body.is_empty() {
-            for line in redactor.redact(&shown_body(&res.body)).lines() {
+            for line in shown_body(&res.body, redactor).lines() {
                 let _ = writeln!(out, "< {line}");
             }
         }

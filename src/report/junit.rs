@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use super::RunReport;
 use crate::baseline::Comparison;
+use crate::http::Redactor;
 use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
@@ -22,9 +23,12 @@ pub enum JunitError {
     Write { path: String, detail: String },
 }
 
-/// XML 1.0 cannot carry most control characters; replace them rather than emit invalid XML.
-fn clean(text: &str) -> String {
-    text.chars()
+/// Text as the report may hold it: secrets masked and control characters escaped by the
+/// redactor, then anything XML 1.0 still cannot carry replaced rather than emit invalid XML.
+fn clean(redactor: &Redactor, text: &str) -> String {
+    redactor
+        .show(text)
+        .chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => c,
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
@@ -33,8 +37,10 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// The XML being written; every attribute and text goes through [`clean`].
 struct Xml {
     writer: Writer<Vec<u8>>,
+    redactor: Redactor,
 }
 
 type XmlResult = std::io::Result<()>;
@@ -43,7 +49,7 @@ impl Xml {
     fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> XmlResult {
         let mut el = BytesStart::new(name);
         for (k, v) in attrs {
-            el.push_attribute((*k, clean(v).as_str()));
+            el.push_attribute((*k, clean(&self.redactor, v).as_str()));
         }
         self.writer.write_event(Event::Start(el))
     }
@@ -51,7 +57,7 @@ impl Xml {
     fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> XmlResult {
         let mut el = BytesStart::new(name);
         for (k, v) in attrs {
-            el.push_attribute((*k, clean(v).as_str()));
+            el.push_attribute((*k, clean(&self.redactor, v).as_str()));
         }
         self.writer.write_event(Event::Empty(el))
     }
@@ -62,7 +68,7 @@ impl Xml {
 
     fn text(&mut self, text: &str) -> XmlResult {
         self.writer
-            .write_event(Event::Text(BytesText::new(&clean(text))))
+            .write_event(Event::Text(BytesText::new(&clean(&self.redactor, text))))
     }
 
     fn element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> XmlResult {
@@ -234,10 +240,16 @@ fn testsuite(xml: &mut Xml, input: &SuiteInput<'_>, timestamp: &str) -> XmlResul
     xml.end("testsuite")
 }
 
-/// Renders runs as one JUnit file: `<testsuites>` holding one `<testsuite>` per run.
+/// Renders runs as one JUnit file: `<testsuites>` holding one `<testsuite>` per run. Every
+/// text is shown through a redactor knowing the secrets of all the runs.
 pub fn render_suites(suites: &[SuiteInput<'_>]) -> std::io::Result<Vec<u8>> {
+    let redactor = Redactor::new();
+    for s in suites {
+        redactor.absorb(&s.report.redactor);
+    }
     let mut xml = Xml {
         writer: Writer::new_with_indent(Vec::new(), b' ', 2),
+        redactor,
     };
     xml.writer
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;

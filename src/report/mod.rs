@@ -1,5 +1,6 @@
 //! Stage 4: reporters. They read a finished [`RunReport`] (and, when the run had a baseline,
-//! its [`crate::baseline::Comparison`]) and never send requests.
+//! its [`crate::baseline::Comparison`]) and never send requests. Every text they produce
+//! passes through the report's [`Redactor`], which travels with the results.
 
 pub mod compare;
 pub mod coverage;
@@ -10,6 +11,7 @@ pub mod summary;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::http::Redactor;
 use crate::load::CaseInfo;
 use crate::plan::Discovery;
 use crate::run::{CaseResult, Leftover, Outcome};
@@ -26,6 +28,10 @@ pub struct RunReport {
     /// Each executed (or skipped) test with its result, in plan order.
     pub results: Vec<(CaseInfo, CaseResult)>,
     pub duration: Duration,
+    /// Knows every secret of the run (fetched tokens included). Results hold raw target text;
+    /// every reporter renders through this ([`Redactor::show`]): secrets masked, control
+    /// characters escaped.
+    pub redactor: Redactor,
 }
 
 impl RunReport {

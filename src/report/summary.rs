@@ -1,6 +1,6 @@
 //! The closing lines on the console: warnings and errors with their reasons, the resources
 //! left behind on the target, then the outcome counts (libtest-mimic has already printed each
-//! case and the failures).
+//! case and the failures), shown through the report's redactor.
 
 use std::fmt::Write as _;
 
@@ -65,7 +65,7 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
     if let Some(path) = junit_path {
         let _ = writeln!(out, "JUnit report: {path}");
     }
-    out
+    report.redactor.show(&out)
 }
 
 /// The resources the run created and could not delete, each with its case and why; empty

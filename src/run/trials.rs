@@ -91,10 +91,14 @@ pub fn execute(
                 };
                 let verdict = match result.outcome {
                     Outcome::Pass | Outcome::Warn => Ok(Completion::Completed),
+                    // What the harness prints is shown through the run's redactor.
                     Outcome::Skip => Ok(Completion::ignored_with(
-                        result.message.clone().unwrap_or_default(),
+                        ctx.redactor
+                            .show(result.message.as_deref().unwrap_or_default()),
                     )),
-                    Outcome::Fail | Outcome::Error => Err(Failed::from(failure_text(&result))),
+                    Outcome::Fail | Outcome::Error => {
+                        Err(Failed::from(ctx.redactor.show(&failure_text(&result))))
+                    }
                 };
                 if let Ok(mut slots) = slots.lock() {
                     slots[index] = Some(result);

@@ -198,6 +198,7 @@ impl Target {
             discovery: Some(self.discovery.clone()),
             results,
             duration,
+            redactor: self.redactor().clone(),
         }
     }
 

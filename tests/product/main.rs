@@ -18,4 +18,5 @@ mod exits;
 mod golden;
 mod http_retry;
 mod profiles;
+mod secrets;
 mod target;

@@ -270,6 +270,7 @@ pub fn run_report(
         discovery: Some(discovery()),
         results: results.into_iter().map(|(c, r)| (c.info(), r)).collect(),
         duration: Duration::from_millis(1234),
+        redactor: Redactor::new(),
     };
     let comparison = baseline.map(|b| baseline::compare(b, &report.results, &all_ids));
     (report, comparison)

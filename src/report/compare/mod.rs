@@ -102,21 +102,28 @@ pub struct Matrix {
 const MAX_MESSAGE: usize = 300;
 
 fn one_line(text: &str, redactor: &Redactor) -> String {
-    let text = redactor.redact(text);
+    let text = redactor.show(text);
     let line = text.lines().next().unwrap_or("").trim();
     truncate(line, MAX_MESSAGE)
 }
 
 impl Matrix {
-    /// Builds the matrix; case order is the order cases first appear in the runs.
+    /// Builds the matrix; case order is the order cases first appear in the runs. Every text
+    /// taken from the runs is shown through `redactor` and the runs' own redactors.
     pub fn new(targets: &[TargetResult<'_>], redactor: &Redactor) -> Self {
+        let all = Redactor::new();
+        all.absorb(redactor);
+        for t in targets {
+            all.absorb(&t.report.redactor);
+        }
+        let redactor = &all;
         let columns = targets
             .iter()
             .map(|t| Column {
                 name: t.name.to_string(),
-                url: redactor.redact(&t.report.target),
+                url: redactor.show(&t.report.target),
                 profile: t.profile.map(str::to_string),
-                auth: t.auth.to_string(),
+                auth: redactor.show(t.auth),
                 counts: t.report.counts(),
                 problem: t.problem.map(|p| one_line(p, redactor)),
             })
@@ -240,6 +247,7 @@ pub(crate) mod tests {
             discovery: Some(Discovery::default()),
             results,
             duration: Duration::from_millis(5),
+            redactor: Redactor::new(),
         }
     }
 
