@@ -44,7 +44,8 @@ fn prepare(
     name: &str,
     args: &CompareArgs,
 ) -> Result<ComparedTarget, CommandError> {
-    let flags: TargetConfig = options::run_layer(&args.select, None, None, None, &[]);
+    let flags: TargetConfig =
+        options::run_layer(&args.select, args.deadline, None, None, None, &[]);
     let (target, settings) = finish(Some(name.to_string()), flags.over(config.target(name)?))?;
     // A profile that cannot be read is a configuration error, before anything runs.
     crate::target::load_profile(target.profile.as_deref())?;

@@ -1,23 +1,26 @@
 //! `scimspec run`: connect the target, plan, run the cases as trials on the console, write the
 //! JUnit report, print the summary (with the Entra verdict and the baseline comparison when
-//! they apply) and say how the run ended.
+//! they apply) and say how the run ended — also when its deadline passed or Ctrl-C / SIGTERM
+//! stopped it.
 
 use std::time::Instant;
 
 use super::args::RunArgs;
 use super::options::{self, RunSettings};
+use super::signals::{self, Signal};
 use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
 use crate::exit::Exit;
 use crate::report::entra_verdict::Verdict;
 use crate::report::{self, junit, RunReport};
-use crate::run::{self, ExecuteOptions, Outcome as CaseOutcome};
+use crate::run::{self, ExecuteOptions, Interrupt, Outcome as CaseOutcome, StopReason, Unfinished};
 use crate::target::{self, Discover, Target};
 
 pub fn run(args: &RunArgs) -> Outcome {
     let layer = options::run_layer(
         &args.select,
+        args.deadline,
         args.jobs,
         args.junit.as_deref(),
         args.baseline.as_deref(),
@@ -52,9 +55,12 @@ pub fn run(args: &RunArgs) -> Outcome {
         );
     }
     let plan = target.plan(&suite, &settings.selection);
-    let ctx = target.context();
+    let interrupt = Interrupt::new();
+    let listener = signals::listen(interrupt.clone());
+    let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
     let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute);
+    let stopped = execution.stopped;
     let results = execution
         .results
         .into_iter()
@@ -87,6 +93,12 @@ pub fn run(args: &RunArgs) -> Outcome {
             report::summary::render_baseline(cmp, &b.target, &path.display().to_string())
         );
     }
+    if let Some(line) = stopped_line(listener.received(), stopped) {
+        eprintln!("{line}");
+    }
+    if let Some(signal) = listener.received() {
+        return Ok(signal.exit());
+    }
     let ran = report
         .results
         .iter()
@@ -109,6 +121,30 @@ pub fn run(args: &RunArgs) -> Outcome {
     } else {
         Exit::Passed
     })
+}
+
+/// What to say when the run stopped early: the signal or deadline, and the cases it left.
+fn stopped_line(signal: Option<Signal>, unfinished: Option<Unfinished>) -> Option<String> {
+    let cases = |n: usize| format!("{n} case{}", if n == 1 { "" } else { "s" });
+    let left = unfinished.map(|u| {
+        format!(
+            "{} stopped while running (each cleaned up what it could in the time left), {} \
+             never started",
+            cases(u.cut),
+            cases(u.not_started)
+        )
+    });
+    match (signal, unfinished) {
+        (Some(signal), _) => Some(format!(
+            "interrupted by {}: {}; the report was written",
+            signal.name(),
+            left.unwrap_or_else(|| "every case had finished".into())
+        )),
+        (None, Some(u)) if matches!(u.reason, StopReason::Deadline(_)) => {
+            Some(format!("{}: {}", u.reason, left.unwrap_or_default()))
+        }
+        _ => None,
+    }
 }
 
 /// The JUnit suite's own properties: the profile and the config file's target name.

@@ -10,6 +10,9 @@ pub enum HttpError {
     Unreachable { url: String, detail: String },
     #[error("no answer from {url} within {timeout:?}")]
     Timeout { url: String, timeout: Duration },
+    /// The answer's body passed the client's limit (`--max-body`); reading stopped there.
+    #[error("the answer from {url} has a body larger than {limit} bytes")]
+    BodyTooLarge { url: String, limit: u64 },
     #[error("request to {url} failed: {detail}")]
     Transport { url: String, detail: String },
     #[error("invalid client configuration: {0}")]

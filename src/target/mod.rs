@@ -14,12 +14,12 @@ use std::time::Duration;
 pub use error::TargetError;
 pub use options::{validate_url, TargetOptions, DEFAULT_TIMEOUT};
 
-use crate::http::{ClientOptions, Credentials, HttpClient, Redactor};
+use crate::http::{ClientOptions, Credentials, Deadline, HttpClient, Redactor};
 use crate::load::Suite;
 use crate::plan::{self, Capabilities, Discovery, Plan, Selection};
 use crate::profile::{self, Profile};
 use crate::report::RunReport;
-use crate::run::{CaseResult, RunContext};
+use crate::run::{CaseResult, Interrupt, RunContext};
 use crate::server::{self, RunningServer};
 
 /// Whether [`Target::connect`] reads the discovery endpoints.
@@ -85,6 +85,8 @@ impl Target {
         let client = HttpClient::new(ClientOptions {
             credentials,
             timeout: options.timeout.max(Duration::from_secs(1)),
+            max_body: options.max_body,
+            deadline: options.deadline.map(Deadline::after),
             insecure: options.insecure,
             ca_cert: options.ca_cert.clone(),
             extra_headers: options.headers.clone(),
@@ -167,6 +169,15 @@ impl Target {
     /// What the cases of one run share: the client, a fresh run prefix, the profile.
     pub fn context(&self) -> Arc<RunContext> {
         Arc::new(RunContext::new(self.client.clone()).with_profile(self.profile.clone()))
+    }
+
+    /// The same, also stopped early by `interrupt` (raised on Ctrl-C by the command layer).
+    pub fn context_with_interrupt(&self, interrupt: &Interrupt) -> Arc<RunContext> {
+        Arc::new(
+            RunContext::new(self.client.clone())
+                .with_profile(self.profile.clone())
+                .with_interrupt(interrupt.clone()),
+        )
     }
 
     /// The finished run as the reporters read it.

@@ -15,5 +15,6 @@ mod compare;
 mod entra;
 mod golden;
 mod http_retry;
+mod limits;
 mod profiles;
 mod target;
