@@ -314,6 +314,23 @@ mod tests {
     }
 
     #[test]
+    fn body_limit_and_deadline_merge_like_the_timeout() {
+        let (_dir, path) = config_file(
+            "[targets.a]\nurl = \"https://a.example/scim\"\nmax_body = 1000\ndeadline = 60\n",
+        );
+        let (target, _) = resolved(&["--config", &path]).unwrap();
+        assert_eq!(target.max_body, 1000);
+        assert_eq!(target.deadline, Some(Duration::from_secs(60)));
+        let (target, _) =
+            resolved(&["--config", &path, "--max-body", "2000", "--deadline", "0"]).unwrap();
+        assert_eq!(target.max_body, 2000);
+        assert_eq!(target.deadline, None, "0: no deadline");
+        let (target, _) = resolved(&[]).unwrap();
+        assert_eq!(target.max_body, DEFAULT_MAX_BODY);
+        assert_eq!(target.deadline, Some(Duration::from_secs(DEFAULT_DEADLINE)));
+    }
+
+    #[test]
     fn defaults_apply_when_nothing_is_given() {
         let (target, settings) = resolved(&[]).unwrap();
         assert_eq!(target.timeout, Duration::from_secs(DEFAULT_TIMEOUT));

@@ -1,7 +1,7 @@
 //! Bounded memory and time against hostile targets, and a clean stop on Ctrl-C: the real
 //! binary against an endless or huge response body (its peak memory read from
 //! `/proc/<pid>/status` while it runs), an endless slow body, a target that goes silent after
-//! discovery (the run's deadline), and SIGINT in the middle of a run.
+//! discovery (the deadline of `run` and of `compare`), and SIGINT in the middle of a run.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -429,4 +429,28 @@ fn a_second_sigint_exits_at_once() {
         took < Duration::from_secs(2),
         "stopped after {took:?}: {all}"
     );
+}
+
+#[test]
+fn compare_ends_at_the_deadline_with_its_files() {
+    let dir = TempDir::new("compare-deadline");
+    let target = silent_target();
+    let config = dir.write(
+        "scimspec.toml",
+        format!("[targets.silent]\nurl = \"{target}\"\ntimeout = 2\ndeadline = 4\n"),
+    );
+    let started = Instant::now();
+    let output = scimspec()
+        .args(["compare", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .expect("run scimspec");
+    let elapsed = started.elapsed();
+    let all = crate::support::binary::text(&output);
+    assert_eq!(output.status.code(), Some(1), "{all}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {all}");
+    let xml = std::fs::read_to_string(dir.join("compare-junit.xml")).expect("compare JUnit");
+    assert!(xml.contains("run deadline of 4 s reached"), "{xml}");
 }
