@@ -200,6 +200,7 @@ fn bounded_against(hostile: Hostile, tag: &str) {
         Duration::from_secs(60),
         4 * MEMORY_BOUND_KIB,
     );
+    eprintln!("{tag}: peak RSS {} KiB, {:?}", run.peak_kib, run.elapsed);
     assert!(
         run.peak_kib < MEMORY_BOUND_KIB,
         "peak RSS {} KiB (killed: {}) after {:?}: {}",
@@ -284,6 +285,7 @@ fn a_silent_target_ends_at_the_run_deadline_with_a_report() {
         .junit_in(&dir)
         .exits(1);
     let elapsed = started.elapsed();
+    eprintln!("deadline 5 s, timeout 2 s: the run took {elapsed:?}");
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {all}");
     let xml = dir.junit();
     assert!(
@@ -402,6 +404,7 @@ fn sigint_stops_the_run_writes_the_report_and_says_so() {
     send_sigint(&child);
     let (status, took) = wait_within(&mut child, Duration::from_secs(30));
     let all = logged_output(&dir);
+    eprintln!("SIGINT: the run stopped after {took:?}");
     assert_eq!(status.and_then(|s| s.code()), Some(INTERRUPTED), "{all}");
     assert!(
         took < Duration::from_secs(10),
