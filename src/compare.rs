@@ -1,7 +1,8 @@
 //! `scimspec compare`: runs the suite against several targets of a config file at once and
 //! writes the comparison matrix (Markdown, HTML) and JUnit with one testsuite per target.
 //! Each target goes through the same pipeline as `run` (load → discover → plan with its
-//! profile → run → report), concurrently; the reporters only read the finished runs.
+//! profile → run → report), concurrently, each within its deadline and until an interrupt;
+//! the reporters only read the finished runs.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,7 +15,7 @@ use crate::load::Suite;
 use crate::plan::{NameFilter, Selection};
 use crate::report::compare::{html, markdown, Matrix, TargetResult};
 use crate::report::{junit, RunReport};
-use crate::run::{self, Outcome};
+use crate::run::{self, Interrupt, Outcome};
 use crate::target::{Discover, Target, TargetError, TargetOptions};
 
 #[derive(Debug, Error)]
@@ -112,7 +113,7 @@ fn not_run(
 }
 
 /// Runs one target; never fails: a target that cannot be run is reported as such.
-async fn run_target(c: ComparedTarget) -> TargetRun {
+async fn run_target(c: ComparedTarget, interrupt: Interrupt) -> TargetRun {
     let started = Instant::now();
     let target = match Target::connect(&c.target, Discover::Yes).await {
         Ok(t) => t,
@@ -130,7 +131,7 @@ async fn run_target(c: ComparedTarget) -> TargetRun {
     let profile = target.profile().map(|p| p.name().to_string());
     let mut planned = target.plan(&c.suite, &c.selection);
     planned.cases.retain(|p| c.names.keeps(&p.case.id));
-    let ctx = target.context();
+    let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
     let results = run::run_plan(&planned, ctx, c.jobs).await;
     let results: Vec<_> = planned
@@ -196,10 +197,12 @@ fn write(path: &Path, text: &[u8]) -> Result<(), CompareError> {
 }
 
 /// Runs every target at once and writes `compare.md`, `compare.html` and `compare-junit.xml`
-/// into `out_dir`.
+/// into `out_dir`. Raising `interrupt` stops every target's run early (the files are still
+/// written, unfinished cases as errors).
 pub fn compare(
     targets: Vec<ComparedTarget>,
     out_dir: &Path,
+    interrupt: &Interrupt,
 ) -> Result<CompareResult, CompareError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -210,7 +213,8 @@ pub fn compare(
     let runs: Vec<TargetRun> = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for (i, c) in targets.into_iter().enumerate() {
-            set.spawn(async move { (i, run_target(c).await) });
+            let interrupt = interrupt.clone();
+            set.spawn(async move { (i, run_target(c, interrupt).await) });
         }
         let mut runs: Vec<Option<TargetRun>> = (0..count).map(|_| None).collect();
         while let Some(joined) = set.join_next().await {

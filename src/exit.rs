@@ -12,6 +12,10 @@ pub enum Exit {
     Usage,
     /// The target is unreachable.
     Unreachable,
+    /// Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.
+    Interrupted,
+    /// Stopped by SIGTERM: 128 + 15.
+    Terminated,
     /// A failed `cargo test` harness run (libtest's own code).
     HarnessFailed,
 }
@@ -23,6 +27,8 @@ impl Exit {
             Exit::Failed => 1,
             Exit::Usage => 2,
             Exit::Unreachable => 3,
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
             Exit::HarnessFailed => 101,
         }
     }

@@ -15,7 +15,8 @@ use crate::entra::Dialect;
     version,
     about = "SCIM 2.0 (RFC 7643/7644) and Microsoft Entra ID conformance test suite",
     after_help = "Exit codes: 0 no MUST case failed; 1 a case failed or could not be evaluated; \
-                  2 usage, configuration or case-file error (or no case ran); 3 target unreachable."
+                  2 usage, configuration or case-file error (or no case ran); 3 target unreachable; \
+                  130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -105,6 +106,9 @@ pub struct TargetArgs {
     /// Per-request timeout in seconds [default: 30].
     #[arg(long, env = "SCIMSPEC_TIMEOUT", value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// Largest response body read, in bytes; a larger one errors the case [default: 4194304].
+    #[arg(long, env = "SCIMSPEC_MAX_BODY", value_name = "BYTES")]
+    pub max_body: Option<u64>,
     /// Config file (TOML) describing targets; flags and SCIMSPEC_* variables override it.
     #[arg(long, env = "SCIMSPEC_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -152,6 +156,10 @@ pub struct RunArgs {
     /// Cases run at once [default: 8].
     #[arg(long, short = 'j', env = "SCIMSPEC_JOBS")]
     pub jobs: Option<usize>,
+    /// Overall deadline of the run in seconds: cases not finished by then error, cleanup gets
+    /// 10 s more, the reports are written; 0 for none [default: 600].
+    #[arg(long, env = "SCIMSPEC_DEADLINE", value_name = "SECONDS")]
+    pub deadline: Option<u64>,
     /// Where the JUnit XML report goes [default: reports/junit.xml].
     #[arg(long, env = "SCIMSPEC_JUNIT", value_name = "PATH")]
     pub junit: Option<PathBuf>,
@@ -212,6 +220,9 @@ pub struct CompareArgs {
     /// Compare only these targets of the config file (repeatable; default: all).
     #[arg(long = "only", value_name = "TARGET")]
     pub only: Vec<String>,
+    /// Overall deadline of each target's run in seconds (0 for none) [default: 600].
+    #[arg(long, env = "SCIMSPEC_DEADLINE", value_name = "SECONDS")]
+    pub deadline: Option<u64>,
     /// Directory for compare.md, compare.html and compare-junit.xml (default: reports).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -1,17 +1,20 @@
 //! `scimspec compare`: every target of a config file (or the `--only` ones), each with its own
 //! settings merged like `run`'s, run at once; prints one line per target and the files written.
+//! Ctrl-C / SIGTERM stops the runs early, the files are still written.
 
 use std::path::PathBuf;
 
 use super::args::CompareArgs;
 use super::options::{self, finish};
 use super::output::{self, out};
+use super::signals;
 use super::suite::load_suite;
 use super::{CommandError, Outcome};
 use crate::baseline::Baseline;
 use crate::compare::{self, ComparedTarget};
 use crate::config::{Config, TargetConfig};
 use crate::exit::Exit;
+use crate::run::Interrupt;
 
 /// The targets to compare: `--only` ones (in the file's order) or all.
 fn chosen(config: &Config, only: &[String]) -> Result<Vec<String>, CommandError> {
@@ -44,7 +47,8 @@ fn prepare(
     name: &str,
     args: &CompareArgs,
 ) -> Result<ComparedTarget, CommandError> {
-    let flags: TargetConfig = options::run_layer(&args.select, None, None, None, &[]);
+    let flags: TargetConfig =
+        options::run_layer(&args.select, args.deadline, None, None, None, &[]);
     let (target, settings) = finish(Some(name.to_string()), flags.over(config.target(name)?))?;
     // A URL or profile that cannot be used is a configuration error, before anything runs.
     if let Some(url) = &target.url {
@@ -83,12 +87,21 @@ pub fn compare(args: &CompareArgs) -> Outcome {
         names.len(),
         names.join(", ")
     ));
-    let result =
-        compare::compare(targets, &out_dir).map_err(|e| CommandError::Usage(e.to_string()))?;
+    let interrupt = Interrupt::new();
+    let listener = signals::listen(interrupt.clone());
+    let result = compare::compare(targets, &out_dir, &interrupt)
+        .map_err(|e| CommandError::Usage(e.to_string()))?;
     for run in &result.runs {
         output::protect(&run.redactor);
     }
     out(&compare::summary(&result));
+    if let Some(signal) = listener.received() {
+        output::err(&format!(
+            "interrupted by {}: unfinished cases are reported as errors; the files were written",
+            signal.name()
+        ));
+        return Ok(signal.exit());
+    }
     Ok(exit_of(&result))
 }
 

@@ -11,6 +11,7 @@ mod output;
 mod profiles;
 mod run;
 mod serve;
+mod signals;
 mod suite;
 
 use std::process::ExitCode;

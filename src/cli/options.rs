@@ -10,7 +10,7 @@ use super::args::{SelectArgs, TargetArgs};
 use super::output;
 use super::CommandError;
 use crate::config::{BasicConfig, Config, HeaderEntry, OAuthConfig, TargetConfig};
-use crate::http::Redactor;
+use crate::http::{Redactor, DEFAULT_MAX_BODY};
 use crate::plan::{NameFilter, Selection};
 use crate::target::TargetOptions;
 
@@ -18,6 +18,8 @@ use crate::target::TargetOptions;
 pub const DEFAULT_JOBS: usize = 8;
 /// The default of `--timeout`, in seconds.
 pub const DEFAULT_TIMEOUT: u64 = 30;
+/// The default of `--deadline`, in seconds.
+pub const DEFAULT_DEADLINE: u64 = 600;
 /// The default of `--junit`.
 pub const DEFAULT_JUNIT: &str = "reports/junit.xml";
 
@@ -137,6 +139,7 @@ fn flag_layer(t: &TargetArgs) -> Result<TargetConfig, CommandError> {
         url: t.target.clone().filter(|u| is_url(u)),
         profile: t.profile.clone(),
         timeout: t.timeout,
+        max_body: t.max_body,
         insecure: t.insecure.then_some(true),
         ca_cert: t.ca_cert.clone(),
         ..TargetConfig::default()
@@ -249,6 +252,10 @@ pub fn finish(
             .collect(),
         profile: merged.profile.clone(),
         timeout: Duration::from_secs(merged.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+        max_body: merged.max_body.unwrap_or(DEFAULT_MAX_BODY),
+        deadline: Some(merged.deadline.unwrap_or(DEFAULT_DEADLINE))
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs),
         insecure: merged.insecure.unwrap_or(false),
         ca_cert: merged.ca_cert.clone(),
     };
@@ -305,15 +312,17 @@ pub fn resolve(
     finish(name, merged)
 }
 
-/// `run`'s own flags as a layer (jobs, report path, baseline, suites, selection).
+/// `run`'s own flags as a layer (deadline, jobs, report path, baseline, suites, selection).
 pub fn run_layer(
     select: &SelectArgs,
+    deadline: Option<u64>,
     jobs: Option<usize>,
     junit: Option<&Path>,
     baseline: Option<&Path>,
     suites: &[PathBuf],
 ) -> TargetConfig {
     let mut layer = TargetConfig {
+        deadline,
         jobs,
         junit: junit.map(Path::to_path_buf),
         baseline: baseline.map(Path::to_path_buf),
@@ -354,6 +363,7 @@ mod tests {
         let args = run_args(argv);
         let layer = run_layer(
             &args.select,
+            args.deadline,
             args.jobs,
             args.junit.as_deref(),
             args.baseline.as_deref(),
@@ -410,6 +420,23 @@ mod tests {
         assert_eq!(target.timeout, Duration::from_secs(12));
         assert_eq!(settings.jobs, 3);
         assert_eq!(target.name.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn body_limit_and_deadline_merge_like_the_timeout() {
+        let (_dir, path) = config_file(
+            "[targets.a]\nurl = \"https://a.example/scim\"\nmax_body = 1000\ndeadline = 60\n",
+        );
+        let (target, _) = resolved(&["--config", &path]).unwrap();
+        assert_eq!(target.max_body, 1000);
+        assert_eq!(target.deadline, Some(Duration::from_secs(60)));
+        let (target, _) =
+            resolved(&["--config", &path, "--max-body", "2000", "--deadline", "0"]).unwrap();
+        assert_eq!(target.max_body, 2000);
+        assert_eq!(target.deadline, None, "0: no deadline");
+        let (target, _) = resolved(&[]).unwrap();
+        assert_eq!(target.max_body, DEFAULT_MAX_BODY);
+        assert_eq!(target.deadline, Some(Duration::from_secs(DEFAULT_DEADLINE)));
     }
 
     #[test]

@@ -1,24 +1,27 @@
 //! `scimspec run`: connect the target, plan, run the cases as trials on the console, write the
 //! JUnit report, print the summary (with the Entra verdict and the baseline comparison when
-//! they apply) and say how the run ended.
+//! they apply) and say how the run ended — also when its deadline passed or Ctrl-C / SIGTERM
+//! stopped it.
 
 use std::time::Instant;
 
 use super::args::RunArgs;
 use super::options::{self, RunSettings};
 use super::output::{self, out};
+use super::signals::{self, Signal};
 use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
 use crate::exit::Exit;
 use crate::report::entra_verdict::Verdict;
 use crate::report::{self, junit, RunReport};
-use crate::run::{self, ExecuteOptions, Outcome as CaseOutcome};
+use crate::run::{self, ExecuteOptions, Interrupt, Outcome as CaseOutcome, StopReason, Unfinished};
 use crate::target::{self, Discover, Target};
 
 pub fn run(args: &RunArgs) -> Outcome {
     let layer = options::run_layer(
         &args.select,
+        args.deadline,
         args.jobs,
         args.junit.as_deref(),
         args.baseline.as_deref(),
@@ -54,9 +57,12 @@ pub fn run(args: &RunArgs) -> Outcome {
         ));
     }
     let plan = target.plan(&suite, &settings.selection);
-    let ctx = target.context();
+    let interrupt = Interrupt::new();
+    let listener = signals::listen(interrupt.clone());
+    let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
     let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute);
+    let stopped = execution.stopped;
     let results = execution
         .results
         .into_iter()
@@ -87,6 +93,12 @@ pub fn run(args: &RunArgs) -> Outcome {
             &path.display().to_string(),
         ));
     }
+    if let Some(line) = stopped_line(listener.received(), stopped) {
+        output::err(&line);
+    }
+    if let Some(signal) = listener.received() {
+        return Ok(signal.exit());
+    }
     let ran = report
         .results
         .iter()
@@ -99,7 +111,7 @@ pub fn run(args: &RunArgs) -> Outcome {
         output::err("error: no case ran (check the filter, --tag and --section)");
         Exit::Usage
     } else if report.leftovers().next().is_some() {
-        eprintln!("error: the run left resources behind on the target (listed above)");
+        output::err("error: the run left resources behind on the target (listed above)");
         Exit::Failed
     } else if let Some(cmp) = &comparison {
         if cmp.is_clean() {
@@ -112,6 +124,30 @@ pub fn run(args: &RunArgs) -> Outcome {
     } else {
         Exit::Passed
     })
+}
+
+/// What to say when the run stopped early: the signal or deadline, and the cases it left.
+fn stopped_line(signal: Option<Signal>, unfinished: Option<Unfinished>) -> Option<String> {
+    let cases = |n: usize| format!("{n} case{}", if n == 1 { "" } else { "s" });
+    let left = unfinished.map(|u| {
+        format!(
+            "{} stopped while running (each cleaned up what it could in the time left), {} \
+             never started",
+            cases(u.cut),
+            cases(u.not_started)
+        )
+    });
+    match (signal, unfinished) {
+        (Some(signal), _) => Some(format!(
+            "interrupted by {}: {}; the report was written",
+            signal.name(),
+            left.unwrap_or_else(|| "every case had finished".into())
+        )),
+        (None, Some(u)) if matches!(u.reason, StopReason::Deadline(_)) => {
+            Some(format!("{}: {}", u.reason, left.unwrap_or_default()))
+        }
+        _ => None,
+    }
 }
 
 /// The JUnit suite's own properties: the profile and the config file's target name.

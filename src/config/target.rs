@@ -52,6 +52,10 @@ pub struct TargetConfig {
     #[serde(default, deserialize_with = "ordered_headers")]
     pub headers: Vec<HeaderEntry>,
     pub timeout: Option<u64>,
+    /// The largest response body read, in bytes.
+    pub max_body: Option<u64>,
+    /// The run's overall deadline, in seconds (0: none).
+    pub deadline: Option<u64>,
     pub jobs: Option<usize>,
     pub insecure: Option<bool>,
     pub ca_cert: Option<PathBuf>,
@@ -92,6 +96,8 @@ impl TargetConfig {
             oauth,
             headers,
             timeout: self.timeout.or(base.timeout),
+            max_body: self.max_body.or(base.max_body),
+            deadline: self.deadline.or(base.deadline),
             jobs: self.jobs.or(base.jobs),
             insecure: self.insecure.or(base.insecure),
             ca_cert: self.ca_cert.or(base.ca_cert),

@@ -1,11 +1,12 @@
 //! The HTTP client of a run: one connection pool, the credentials on every request, retries on
-//! 429/503 with `Retry-After`, one more try after a 401 with OAuth 2, and every exchange
-//! recorded.
+//! 429/503 with `Retry-After` (never past the run's deadline), one more try after a 401 with
+//! OAuth 2, response bodies read up to a limit, and every exchange recorded.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::credentials::Credentials;
+use super::deadline::Deadline;
 use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
 use super::oauth::TokenCache;
 use super::redact::Redactor;
@@ -13,11 +14,19 @@ use super::request::OutgoingRequest;
 use super::url;
 use super::HttpError;
 
+/// The default of `--max-body`: 4 MiB, far above any SCIM answer the suite provokes.
+pub const DEFAULT_MAX_BODY: u64 = 4 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     pub base_url: String,
     pub credentials: Credentials,
+    /// The longest one request may take, reading its whole answer included.
     pub timeout: Duration,
+    /// The largest response body read, in bytes; a larger one is a [`HttpError::BodyTooLarge`].
+    pub max_body: u64,
+    /// The run's deadline: `Retry-After` waits that would end after it are not waited for.
+    pub deadline: Option<Deadline>,
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
     /// How many times a 429/503 answer with `Retry-After` is retried.
@@ -35,6 +44,8 @@ impl ClientOptions {
             base_url: base_url.into(),
             credentials: Credentials::None,
             timeout: Duration::from_secs(30),
+            max_body: DEFAULT_MAX_BODY,
+            deadline: None,
             insecure: false,
             ca_cert: None,
             max_retries: 3,
@@ -124,12 +135,18 @@ impl HttpClient {
         &self.options.credentials
     }
 
+    /// The run's deadline, if it has one.
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.options.deadline
+    }
+
     /// The absolute URL for a path relative to the base, with an encoded query.
     pub fn url_for(&self, path: &str, query: &[(String, String)]) -> String {
         url::join(&self.options.base_url, path, query)
     }
 
-    /// Sends a request, honouring `Retry-After` on 429/503 a bounded number of times. With
+    /// Sends a request, honouring `Retry-After` on 429/503 a bounded number of times (and only
+    /// while the run's deadline leaves time for the wait). With
     /// OAuth 2 credentials, a 401 makes the client fetch a new token and send once more.
     pub async fn send(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {
         let mut attempt = 0;
@@ -165,6 +182,10 @@ impl HttpClient {
                     .and_then(|v| v.trim().parse::<u64>().ok())
                 {
                     let wait = Duration::from_secs(wait).min(self.options.max_retry_wait);
+                    // A wait the run's deadline leaves no time for is not waited for.
+                    if self.options.deadline.is_some_and(|d| wait > d.remaining()) {
+                        return Ok(exchange);
+                    }
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     continue;
@@ -253,7 +274,7 @@ impl HttpClient {
                 )
             })
             .collect();
-        let bytes = response.bytes().await.map_err(|e| self.classify(&url, e))?;
+        let bytes = self.read_body(response, &url).await?;
         let elapsed = started.elapsed();
         let body = String::from_utf8_lossy(&bytes).into_owned();
         let json = if body.trim().is_empty() {
@@ -276,6 +297,33 @@ impl HttpClient {
             },
             elapsed,
         })
+    }
+
+    /// Reads a response body of at most `max_body` bytes, chunk by chunk: a larger one
+    /// (announced by `Content-Length` or found while reading) ends the read with
+    /// [`HttpError::BodyTooLarge`], so memory stays bounded whatever the target sends. The
+    /// client's timeout covers this read too.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        url: &str,
+    ) -> Result<Vec<u8>, HttpError> {
+        let limit = self.options.max_body;
+        let too_large = || HttpError::BodyTooLarge {
+            url: url.to_string(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn classify(&self, url: &str, error: reqwest::Error) -> HttpError {
@@ -307,6 +355,94 @@ impl HttpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers every request on 127.0.0.1 with the bytes `answer` returns (given the
+    /// number of requests seen so far); the base URL.
+    async fn raw_server(answer: fn(usize) -> Vec<u8>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let mut seen = 0;
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut head = vec![0u8; 4096];
+                let _ = stream.read(&mut head).await;
+                let _ = stream.write_all(&answer(seen)).await;
+                let _ = stream.shutdown().await;
+                seen += 1;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn chunked(chunks: usize) -> Vec<u8> {
+        let mut out =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+        for _ in 0..chunks {
+            out.extend_from_slice(b"a\r\n0123456789\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        out
+    }
+
+    fn limited(base: &str, max_body: u64) -> HttpClient {
+        HttpClient::new(ClientOptions {
+            max_body,
+            ..ClientOptions::new(base)
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn bodies_are_read_up_to_the_limit() {
+        let base = raw_server(|_| chunked(3)).await;
+        let get = OutgoingRequest::get("/x");
+        let exchange = limited(&base, 30).send(&get).await.unwrap();
+        assert_eq!(exchange.response.body.len(), 30);
+        match limited(&base, 29).send(&get).await {
+            Err(e @ HttpError::BodyTooLarge { limit: 29, .. }) => assert_eq!(
+                e.to_string(),
+                format!("the answer from {base}/x has a body larger than 29 bytes")
+            ),
+            other => panic!("expected a body too large, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_announced_length_over_the_limit_is_not_read() {
+        let base =
+            raw_server(|_| b"HTTP/1.1 200 OK\r\nContent-Length: 200000000\r\n\r\nabc".to_vec())
+                .await;
+        let result = limited(&base, 1024).send(&OutgoingRequest::get("/x")).await;
+        assert!(
+            matches!(result, Err(HttpError::BodyTooLarge { limit: 1024, .. })),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_not_waited_past_the_deadline() {
+        let base = raw_server(|seen| {
+            if seen == 0 {
+                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n"
+                    .to_vec()
+            } else {
+                b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec()
+            }
+        })
+        .await;
+        let client = HttpClient::new(ClientOptions {
+            deadline: Some(Deadline::after(Duration::from_secs(2))),
+            ..ClientOptions::new(&base)
+        })
+        .unwrap();
+        let started = Instant::now();
+        let exchange = client.send(&OutgoingRequest::get("/x")).await.unwrap();
+        assert_eq!(exchange.response.status, 503, "the refusal is the answer");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
 
     #[test]
     fn only_the_base_urls_origin_is_requested() {

@@ -10,6 +10,9 @@ pub enum HttpError {
     Unreachable { url: String, detail: String },
     #[error("no answer from {url} within {timeout:?}")]
     Timeout { url: String, timeout: Duration },
+    /// The answer's body passed the client's limit (`--max-body`); reading stopped there.
+    #[error("the answer from {url} has a body larger than {limit} bytes")]
+    BodyTooLarge { url: String, limit: u64 },
     #[error("request to {url} failed: {detail}")]
     Transport { url: String, detail: String },
     #[error("invalid client configuration: {0}")]
@@ -25,6 +28,13 @@ pub enum HttpError {
 }
 
 impl HttpError {
+    /// Nothing listens at the target: the connection itself failed. (A case whose request
+    /// timed out or was cut reached a target that answered discovery; that is the target's
+    /// defect, not an unreachable target.)
+    pub fn is_refused(&self) -> bool {
+        matches!(self, HttpError::Unreachable { .. })
+    }
+
     /// The target did not answer: the connection was refused or failed, was reset or closed
     /// before an answer came, or stayed silent past the timeout.
     pub fn is_unreachable(&self) -> bool {

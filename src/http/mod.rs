@@ -1,9 +1,11 @@
 //! The HTTP side of a run: one connection-reusing client, credentials, retries on
-//! 429/503 with `Retry-After`, and recorded exchanges with secrets redacted.
+//! 429/503 with `Retry-After`, bounded response bodies, and recorded exchanges with secrets
+//! redacted.
 //! No test logic lives here.
 
 mod client;
 mod credentials;
+mod deadline;
 mod error;
 mod exchange;
 mod oauth;
@@ -11,8 +13,9 @@ mod redact;
 mod request;
 mod url;
 
-pub use client::{ClientOptions, HttpClient};
+pub use client::{ClientOptions, HttpClient, DEFAULT_MAX_BODY};
 pub use credentials::{Credentials, OAuth2};
+pub use deadline::Deadline;
 pub use error::HttpError;
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse};
 pub use redact::Redactor;

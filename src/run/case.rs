@@ -45,8 +45,12 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
         created: Created::new(ctx.client.base_url()),
         leftovers: Vec::new(),
     };
-    let stop = run.steps().await.err();
-    run.cleanup().await;
+    // The run's deadline or an interrupt cuts the steps; the cleanup still runs, bounded.
+    let stop = match ctx.stop.steps(run.steps()).await {
+        Ok(steps) => steps.err(),
+        Err(reason) => Some(run.error(reason.to_string())),
+    };
+    ctx.stop.cleanup(run.cleanup()).await;
     let (outcome, message, problems, unreachable) = match stop {
         None => (Outcome::Pass, None, Vec::new(), false),
         Some(s) => (s.outcome, Some(s.message), s.problems, s.unreachable),
@@ -109,7 +113,7 @@ impl CaseRun<'_> {
             outcome: Outcome::Error,
             message: format!("{label}: {e}"),
             problems: Vec::new(),
-            unreachable: e.is_unreachable(),
+            unreachable: e.is_refused(),
         })?;
         self.track(&exchange);
 

@@ -1,7 +1,11 @@
+//! What every case of a run shares: the client, the redactor, the run's unique prefix, the
+//! profile its data fits and what stops it early (its deadline, an interrupt).
+
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::stop::{Interrupt, RunStop};
 use crate::http::{HttpClient, Redactor};
 use crate::profile::{data, Profile};
 use crate::template::Vars;
@@ -20,12 +24,16 @@ pub struct RunContext {
     pub uid_suffix: String,
     /// What the target requires on Users and Groups beyond what cases send (from `/Schemas`).
     pub required: crate::plan::Required,
+    /// The client's deadline and the interrupt: no case starts after either, running ones
+    /// are cut.
+    pub stop: RunStop,
 }
 
 impl RunContext {
     pub fn new(client: HttpClient) -> Self {
         let redactor = client.redactor().clone();
         let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        let stop = RunStop::new(client.deadline(), Interrupt::new());
         Self {
             client,
             redactor,
@@ -33,7 +41,14 @@ impl RunContext {
             profile: None,
             uid_suffix: String::new(),
             required: crate::plan::Required::default(),
+            stop,
         }
+    }
+
+    /// The same context, stopped early by `interrupt` too.
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.stop = RunStop::new(self.client.deadline(), interrupt);
+        self
     }
 
     /// The same context with test data fitting `profile`.

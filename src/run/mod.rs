@@ -1,5 +1,5 @@
 //! Stage 3: executes cases against the target — HTTP steps, captures, assertions,
-//! transcripts and cleanup. The runner produces [`CaseResult`]s and never formats output;
+//! transcripts and cleanup, within the run's deadline and until an interrupt. The runner produces [`CaseResult`]s and never formats output;
 //! its [`Transcript`] records requests for the Entra provisioning replay too.
 
 mod case;
@@ -9,11 +9,15 @@ mod expect;
 pub mod matchers;
 mod outcome;
 pub mod schemas;
+mod stop;
 mod transcript;
 mod trials;
 
 pub use case::run_case;
 pub use context::RunContext;
 pub use outcome::{CaseResult, Leftover, Outcome};
+pub use stop::{
+    Interrupt, RunStop, StopReason, DEADLINE_CLEANUP, INTERRUPTED_CLEANUP, INTERRUPT_GRACE,
+};
 pub use transcript::Transcript;
-pub use trials::{execute, list, run_plan, ExecuteOptions, Execution};
+pub use trials::{execute, list, run_plan, ExecuteOptions, Execution, Unfinished};

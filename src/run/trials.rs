@@ -1,6 +1,7 @@
 //! Runs a plan as libtest-mimic trials: cargo-test style output, `--list`, substring and
 //! exact filters, `--skip`, and `--jobs` concurrent cases. Each trial runs its case on the
-//! shared tokio runtime and records the [`CaseResult`] for the reporters.
+//! shared tokio runtime and records the [`CaseResult`] for the reporters. Once the run's
+//! deadline has passed or it was interrupted, no case starts: each errors with the reason.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,6 +10,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use super::case::run_case;
 use super::context::RunContext;
 use super::outcome::{CaseResult, Outcome};
+use super::stop::StopReason;
 use crate::plan::{NameFilter, Plan};
 
 #[derive(Debug, Clone, Default)]
@@ -39,6 +41,51 @@ impl ExecuteOptions {
 #[derive(Debug, Default)]
 pub struct Execution {
     pub results: Vec<(usize, CaseResult)>,
+    /// Set when the run stopped early (deadline or interrupt) before every case finished.
+    pub stopped: Option<Unfinished>,
+}
+
+/// The cases a run that stopped early did not finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unfinished {
+    pub reason: StopReason,
+    /// Cases whose steps were cut while running (their cleanup ran, bounded).
+    pub cut: usize,
+    /// Cases that never started.
+    pub not_started: usize,
+}
+
+impl Unfinished {
+    /// What `results` left unfinished, if the run was stopped by `reason`.
+    pub fn count<'r>(
+        reason: Option<StopReason>,
+        results: impl IntoIterator<Item = &'r CaseResult>,
+    ) -> Option<Self> {
+        let reason = reason?;
+        let (cut_text, not_started_text) = (reason.to_string(), reason.not_started());
+        let mut unfinished = Unfinished {
+            reason,
+            cut: 0,
+            not_started: 0,
+        };
+        for r in results.into_iter().filter(|r| r.outcome == Outcome::Error) {
+            match r.message.as_deref() {
+                Some(m) if m == cut_text => unfinished.cut += 1,
+                Some(m) if m == not_started_text => unfinished.not_started += 1,
+                _ => {}
+            }
+        }
+        (unfinished.cut + unfinished.not_started > 0).then_some(unfinished)
+    }
+}
+
+/// The result of a case that was not started because the run stopped.
+fn not_started(id: &str, reason: StopReason) -> CaseResult {
+    CaseResult {
+        outcome: Outcome::Error,
+        message: Some(reason.not_started()),
+        ..CaseResult::skipped(id, "")
+    }
 }
 
 /// Prints the selected cases as `cargo test -- --list` does, sending nothing.
@@ -85,11 +132,22 @@ pub fn execute(
             let slots = Arc::clone(&slots);
             let kind = case.level.as_str();
             Trial::ignorable_test(case.id.clone(), move || {
-                let result = match skip {
-                    Some(reason) => CaseResult::skipped(&case.id, reason),
-                    None => handle.block_on(run_case(&ctx, &case, index)),
+                let stopped = ctx.stop.stopped();
+                let result = match (skip, stopped) {
+                    (Some(reason), _) => CaseResult::skipped(&case.id, reason),
+                    (None, Some(reason)) => not_started(&case.id, reason),
+                    (None, None) => handle.block_on(run_case(&ctx, &case, index)),
                 };
                 let verdict = match result.outcome {
+                    // Shown as ignored on the console, not as one failure per case left;
+                    // the reports count it as an error.
+                    Outcome::Error
+                        if stopped.is_some_and(|r| result.message == Some(r.not_started())) =>
+                    {
+                        Ok(Completion::ignored_with(
+                            result.message.clone().unwrap_or_default(),
+                        ))
+                    }
                     Outcome::Pass | Outcome::Warn => Ok(Completion::Completed),
                     // What the harness prints is shown through the run's redactor.
                     Outcome::Skip => Ok(Completion::ignored_with(
@@ -114,12 +172,14 @@ pub fn execute(
         Ok(mutex) => mutex.into_inner().unwrap_or_default(),
         Err(shared) => shared.lock().map(|s| s.clone()).unwrap_or_default(),
     };
+    let results: Vec<(usize, CaseResult)> = results
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.map(|r| (i, r)))
+        .collect();
     Execution {
-        results: results
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.map(|r| (i, r)))
-            .collect(),
+        stopped: Unfinished::count(ctx.stop.stopped(), results.iter().map(|(_, r)| r)),
+        results,
     }
 }
 
@@ -138,7 +198,10 @@ pub async fn run_plan(plan: &Plan, ctx: Arc<RunContext>, jobs: usize) -> Vec<Cas
                 Some(reason) => CaseResult::skipped(&case.id, reason),
                 None => {
                     let _permit = permits.acquire_owned().await;
-                    run_case(&ctx, &case, index).await
+                    match ctx.stop.stopped() {
+                        Some(reason) => not_started(&case.id, reason),
+                        None => run_case(&ctx, &case, index).await,
+                    }
                 }
             };
             (index, result)

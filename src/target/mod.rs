@@ -16,12 +16,12 @@ pub use calibrate::{Calibration, UserNameForm};
 pub use error::TargetError;
 pub use options::{validate_url, TargetOptions, DEFAULT_TIMEOUT};
 
-use crate::http::{ClientOptions, Credentials, HttpClient, Redactor};
+use crate::http::{ClientOptions, Credentials, Deadline, HttpClient, Redactor};
 use crate::load::Suite;
 use crate::plan::{self, Capabilities, Discovery, Plan, Selection};
 use crate::profile::{self, Profile};
 use crate::report::RunReport;
-use crate::run::{CaseResult, RunContext};
+use crate::run::{CaseResult, Interrupt, RunContext};
 use crate::server::{self, RunningServer};
 
 /// Whether [`Target::connect`] reads the discovery endpoints.
@@ -88,6 +88,8 @@ impl Target {
         let client = HttpClient::new(ClientOptions {
             credentials,
             timeout: options.timeout.max(Duration::from_secs(1)),
+            max_body: options.max_body,
+            deadline: options.deadline.map(Deadline::after),
             insecure: options.insecure,
             ca_cert: options.ca_cert.clone(),
             extra_headers: options.headers.clone(),
@@ -183,6 +185,15 @@ impl Target {
         ctx.uid_suffix = self.calibration.user_name.shape("");
         ctx.required = self.discovery.required.clone();
         Arc::new(ctx)
+    }
+
+    /// The same, also stopped early by `interrupt` (raised on Ctrl-C by the command layer).
+    pub fn context_with_interrupt(&self, interrupt: &Interrupt) -> Arc<RunContext> {
+        Arc::new(
+            RunContext::new(self.client.clone())
+                .with_profile(self.profile.clone())
+                .with_interrupt(interrupt.clone()),
+        )
     }
 
     /// The finished run as the reporters read it.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::TargetError;
-use crate::http::Credentials;
+use crate::http::{Credentials, DEFAULT_MAX_BODY};
 
 /// The per-request timeout when none is given.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -22,6 +22,10 @@ pub struct TargetOptions {
     /// A shipped profile name or a path to a profile file.
     pub profile: Option<String>,
     pub timeout: Duration,
+    /// The largest response body read, in bytes.
+    pub max_body: u64,
+    /// The run's overall deadline, counted from [`super::Target::connect`]; None: no deadline.
+    pub deadline: Option<Duration>,
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
 }
@@ -36,6 +40,8 @@ impl Default for TargetOptions {
             headers: Vec::new(),
             profile: None,
             timeout: DEFAULT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
+            deadline: None,
             insecure: false,
             ca_cert: None,
         }

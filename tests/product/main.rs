@@ -17,6 +17,7 @@ mod entra;
 mod exits;
 mod golden;
 mod http_retry;
+mod limits;
 mod profiles;
 mod secrets;
 mod target;
