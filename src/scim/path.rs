@@ -151,7 +151,7 @@ mod tests {
         let terms = vec![r#"type eq "work""#; 40_000].join(" and ");
         let long = format!("emails[{terms}]");
         let err = PatchPath::parse(&long).expect_err("40,000 terms");
-        assert!(err.reason.contains("bytes long"), "{err}");
+        assert!(err.reason.contains("bytes long; at most 8192"), "{err}");
         assert_eq!(err.path.chars().count(), ECHOED_PATH_CHARS + 1);
         let deep = format!(
             "emails[{}]",

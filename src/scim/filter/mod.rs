@@ -32,7 +32,7 @@ pub enum FilterError {
     #[error("invalid filter at offset {pos}: {reason}")]
     Syntax { pos: usize, reason: String },
     /// Longer than [`MAX_LENGTH`]: refused before it is read.
-    #[error("the filter is {len} bytes long; at most {max} are accepted")]
+    #[error("the text is {len} bytes long; at most {max} are accepted")]
     TooLong { len: usize, max: usize },
     /// Nested or chained with `and`/`or` more than [`MAX_DEPTH`] levels deep.
     #[error(
