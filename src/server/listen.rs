@@ -32,6 +32,9 @@ use super::limits::Limits;
 /// How long requests in progress may take to finish once shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+/// Room kept for connections however few file descriptors the process may open.
+const MIN_ROOM: usize = 64;
+
 /// The answer to a connection that finds every slot answering a request.
 const BUSY_ANSWER: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
 Content-Type: application/scim+json\r\nRetry-After: 1\r\nConnection: close\r\n\
@@ -50,13 +53,15 @@ pub async fn run(
     let (stop, stopping) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // The connections there is room for: the limit, or fewer once file descriptors ran out.
+    let mut room = limits.max_connections;
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    if connections.len() >= limits.max_connections && !connections.evict_one() {
+                    if connections.len() >= room && !connections.evict_one() {
                         tasks.spawn(refuse(stream));
                         continue;
                     }
@@ -71,9 +76,11 @@ pub async fn run(
                     ));
                 }
                 Err(e) if out_of_descriptors(&e) => {
-                    // Close an idle connection and let its task end before accepting again.
+                    // Make room below what the process can hold, so that later connections
+                    // evict before they run out; let the evicted task end before accepting.
+                    room = room.min(connections.len() * 3 / 4).max(MIN_ROOM);
                     connections.evict_one();
-                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 // A client gone before it was accepted, or a passing resource shortage.
                 Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,

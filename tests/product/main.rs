@@ -16,4 +16,5 @@ mod entra;
 mod golden;
 mod http_retry;
 mod profiles;
+mod serve;
 mod target;
