@@ -56,6 +56,11 @@ impl Connection {
         self.touch();
     }
 
+    /// True while a request is being answered (its body is read).
+    pub fn is_answering(&self) -> bool {
+        self.state.load(Ordering::Relaxed) == ANSWERING
+    }
+
     /// Resolves when the connection has been chosen to make room.
     pub async fn evicted(&self) {
         self.close.notified().await;

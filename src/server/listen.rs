@@ -154,8 +154,12 @@ async fn serve_connection(
         () = async {
             let _ = stopping.wait_for(|stop| *stop).await;
         } => {
-            connection.as_mut().graceful_shutdown();
-            let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+            // A request being answered may finish; a connection waiting for a head or a body
+            // is closed at once.
+            if conn.is_answering() {
+                connection.as_mut().graceful_shutdown();
+                let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+            }
         }
     }
 }
