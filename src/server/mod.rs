@@ -9,6 +9,11 @@
 //!   (Entra's `emails[type eq "work"].value`). Replace on a complex attribute merges.
 //! - `count` above `filter.maxResults` is capped; `tooMany` answers filters with more than
 //!   50 expressions; `sensitive` (403) a GET filter on a never-returned attribute.
+//! - Filters and PATCH paths longer than 8 KiB or deeper than 64 levels are 400
+//!   `invalidFilter` / `invalidPath`; bodies over [`Limits::max_body_bytes`] (the advertised
+//!   `maxPayloadSize`) are 413 on every endpoint, as §3.7.4 requires for bulk.
+//! - Connections get [`Limits::header_timeout`] to send a request head, and at most
+//!   [`Limits::max_connections`] are open; a new one closes the idlest (see `listen.rs`).
 //! - `invalidVers` answers `/scim/v1/…` and SCIM 1.x schema URNs.
 //! - Unknown attributes or schema URIs are 400 `invalidValue`; message bodies (PatchOp,
 //!   SearchRequest, BulkRequest) without their schema URI are 400 `invalidSyntax`.
