@@ -62,12 +62,43 @@ pub fn serve(args: &ServeArgs) -> Outcome {
         strict: args.strict,
         variants,
         profile,
+        ..ServerConfig::default()
     };
+    let settings = describe(&config);
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(CommandError::Runtime)?
-        .block_on(server::serve(config, addr))
+        .block_on(server::serve(config, addr, |base_url| {
+            out(&format!(
+                "scimspec reference server listening on {base_url} (Ctrl-C stops it)\n{settings}\n"
+            ))
+        }))
         .map_err(|e| CommandError::Server(e.to_string()))?;
     Ok(Exit::Passed)
+}
+
+/// One line: how clients authenticate (never the secret), the fault, the profile, strict mode.
+fn describe(config: &ServerConfig) -> String {
+    let auth = match (&config.token, &config.basic) {
+        (Some(_), Some((user, _))) => format!("bearer token or HTTP Basic as {user}"),
+        (Some(_), None) => "bearer token".to_string(),
+        (None, Some((user, _))) => format!("HTTP Basic as {user}"),
+        (None, None) => "none (every request is accepted)".to_string(),
+    };
+    let mut line = format!("auth: {auth}");
+    if let Some(fault) = config.fault {
+        line.push_str(&format!("; fault: {} ({})", fault.name(), fault.rule()));
+    }
+    if let Some(profile) = &config.profile {
+        line.push_str(&format!("; profile: {}", profile.name()));
+    }
+    if !config.variants.is_empty() {
+        let names: Vec<&str> = config.variants.iter().map(|v| v.name()).collect();
+        line.push_str(&format!("; variants: {}", names.join(", ")));
+    }
+    if config.strict {
+        line.push_str("; strict: Entra dialect refused");
+    }
+    line
 }

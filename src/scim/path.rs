@@ -8,12 +8,32 @@ use super::attr_path::AttrPath;
 use super::filter::parse_path_tokens;
 use super::filter::Filter;
 
-/// A PATCH path that does not follow Figure 7 (answered with 400 `invalidPath`).
+/// A PATCH path that does not follow Figure 7, or is longer or deeper than a filter may be
+/// ([`super::filter::MAX_LENGTH`], [`super::filter::MAX_DEPTH`]); answered with 400
+/// `invalidPath`.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[error("invalid path \"{path}\": {reason}")]
 pub struct PathError {
+    /// The path as given, cut after [`ECHOED_PATH_CHARS`] characters (an error message must not
+    /// repeat a megabyte of input).
     pub path: String,
     pub reason: String,
+}
+
+/// How much of a refused path its error repeats.
+pub const ECHOED_PATH_CHARS: usize = 100;
+
+impl PathError {
+    fn new(text: &str, reason: impl Into<String>) -> Self {
+        let path = match text.char_indices().nth(ECHOED_PATH_CHARS) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_string(),
+        };
+        Self {
+            path,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// A parsed PATCH path: `attr` (URN and name, no sub-attribute), an optional value filter and
@@ -28,16 +48,14 @@ pub struct PatchPath {
 impl PatchPath {
     /// Parses a PATCH `path` value.
     pub fn parse(text: &str) -> Result<Self, PathError> {
-        let (mut attr, filter, trailing) = parse_path_tokens(text).map_err(|e| PathError {
-            path: text.to_string(),
-            reason: e.to_string(),
-        })?;
+        let (mut attr, filter, trailing) =
+            parse_path_tokens(text).map_err(|e| PathError::new(text, e.to_string()))?;
         let sub_attr = match (attr.sub_attr.take(), trailing) {
             (Some(_), _) if filter.is_some() => {
-                return Err(PathError {
-                    path: text.to_string(),
-                    reason: "a sub-attribute cannot be followed by a value filter".into(),
-                })
+                return Err(PathError::new(
+                    text,
+                    "a sub-attribute cannot be followed by a value filter",
+                ))
             }
             (a, b) => a.or(b),
         };
@@ -126,5 +144,21 @@ mod tests {
             assert_eq!(err.path, bad);
             assert!(err.reason.contains(reason), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn refuses_long_or_deep_paths_without_repeating_them() {
+        let terms = vec![r#"type eq "work""#; 40_000].join(" and ");
+        let long = format!("emails[{terms}]");
+        let err = PatchPath::parse(&long).expect_err("40,000 terms");
+        assert!(err.reason.contains("bytes long; at most 8192"), "{err}");
+        assert_eq!(err.path.chars().count(), ECHOED_PATH_CHARS + 1);
+        let deep = format!(
+            "emails[{}]",
+            vec![r#"type eq "w""#; crate::scim::filter::MAX_DEPTH + 2].join(" and ")
+        );
+        assert!(deep.len() < crate::scim::filter::MAX_LENGTH);
+        let err = PatchPath::parse(&deep).expect_err("too deep");
+        assert!(err.reason.contains("levels deep"), "{err}");
     }
 }

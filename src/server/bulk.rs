@@ -22,8 +22,6 @@ use crate::scim::urn;
 pub const SUPPORTED: bool = true;
 /// Most operations one bulk request may carry (advertised `bulk.maxOperations`).
 pub const BULK_MAX_OPERATIONS: usize = 1000;
-/// Largest bulk request body in bytes (advertised `bulk.maxPayloadSize`).
-pub const BULK_MAX_PAYLOAD: usize = 1_048_576;
 
 /// Prefix of a reference to a resource created in the same request (RFC 7644 §3.7.2).
 const BULK_ID_PREFIX: &str = "bulkId:";
@@ -39,15 +37,14 @@ struct Operation<'a> {
     data: Option<&'a Value>,
 }
 
-/// 413 when the body exceeds `maxPayloadSize`.
-pub fn check_payload_size(len: usize) -> Result<(), ScimError> {
-    if len > BULK_MAX_PAYLOAD {
+/// 413 when the body exceeds `maxPayloadSize` (the server's body limit, which every request
+/// already met; checked again here so the bulk rule does not depend on the layer order).
+pub fn check_payload_size(len: usize, max: usize) -> Result<(), ScimError> {
+    if len > max {
         return Err(ScimError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             None,
-            format!(
-                "The size of the bulk operation exceeds the maxPayloadSize ({BULK_MAX_PAYLOAD})."
-            ),
+            format!("The size of the bulk operation exceeds the maxPayloadSize ({max})."),
         ));
     }
     Ok(())

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::bulk::{self, BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD};
+use super::bulk::{self, BULK_MAX_OPERATIONS};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
@@ -59,7 +59,7 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         "schemas": [urn::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": true},
-        "bulk": {"supported": bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": BULK_MAX_PAYLOAD},
+        "bulk": {"supported": bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": cfg.limits.max_body_bytes},
         "filter": {"supported": true, "maxResults": MAX_RESULTS},
         "changePassword": {"supported": true},
         "sort": {"supported": true},

@@ -375,8 +375,8 @@ pub async fn bulk(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    bulk::check_payload_size(body.len())?;
     let cfg = state.config();
+    bulk::check_payload_size(body.len(), cfg.limits.max_body_bytes)?;
     let body = json_body(&headers, &body, cfg)?;
     let base = base_url(&headers);
     let answer = bulk::run(&state, &Ctx { cfg, base: &base }, &body)?;

@@ -9,6 +9,11 @@
 //!   (Entra's `emails[type eq "work"].value`). Replace on a complex attribute merges.
 //! - `count` above `filter.maxResults` is capped; `tooMany` answers filters with more than
 //!   50 expressions; `sensitive` (403) a GET filter on a never-returned attribute.
+//! - Filters and PATCH paths longer than 8 KiB or deeper than 64 levels are 400
+//!   `invalidFilter` / `invalidPath`; bodies over [`Limits::max_body_bytes`] (the advertised
+//!   `maxPayloadSize`) are 413 on every endpoint, as §3.7.4 requires for bulk.
+//! - Connections get [`Limits::header_timeout`] to send a request head, and at most
+//!   [`Limits::max_connections`] are open; a new one closes the idlest (see `listen.rs`).
 //! - `invalidVers` answers `/scim/v1/…` and SCIM 1.x schema URNs.
 //! - Unknown attributes or schema URIs are 400 `invalidValue`; message bodies (PatchOp,
 //!   SearchRequest, BulkRequest) without their schema URI are 400 `invalidSyntax`.
@@ -25,13 +30,16 @@
 
 mod auth;
 mod bulk;
+mod connections;
 mod discovery;
 mod error;
 pub mod faults;
 mod handlers;
 mod input;
 mod kind;
+mod limits;
 mod list;
+mod listen;
 mod members;
 mod message;
 mod patch;
@@ -57,6 +65,7 @@ use tokio::task::JoinHandle;
 
 pub use error::{ScimError, ScimType};
 pub use faults::{Fault, UnknownFault};
+pub use limits::Limits;
 pub use variants::{UnknownVariant, Variant};
 
 /// The base path every SCIM endpoint lives under.
@@ -78,6 +87,8 @@ pub struct ServerConfig {
     /// Behave like a target of this profile: no Groups when it provisions none, no Enterprise
     /// User extension unless it lists its attributes, Users checked against its attributes.
     pub profile: Option<std::sync::Arc<crate::profile::Profile>>,
+    /// Body size, request deadlines and open connections.
+    pub limits: Limits,
 }
 
 impl ServerConfig {
@@ -180,35 +191,49 @@ pub fn router(config: ServerConfig) -> axum::Router {
 /// Starts the server on an ephemeral loopback port.
 pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServerError::Bind { addr, source })?;
+    let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
+    let limits = config.limits.clone();
     let app = router(config);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        listen::run(listener, app, limits, async {
+            let _ = rx.await;
+        })
+        .await;
+        Ok(())
     });
     Ok(RunningServer {
-        base_url: format!("http://{local}{BASE_PATH}"),
+        base_url: base_url(local),
         shutdown: Some(tx),
         task,
     })
 }
 
-/// Serves on `addr` in the foreground until Ctrl-C.
-pub async fn serve(config: ServerConfig, addr: SocketAddr) -> Result<(), ServerError> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServerError::Bind { addr, source })?;
-    axum::serve(listener, router(config))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+/// Serves on `addr` in the foreground until Ctrl-C. Once it listens, `on_listening` is told
+/// the base URL with the port actually bound (useful with port 0).
+pub async fn serve(
+    config: ServerConfig,
+    addr: SocketAddr,
+    on_listening: impl FnOnce(&str),
+) -> Result<(), ServerError> {
+    let listener = bind(addr).await?;
+    on_listening(&base_url(listener.local_addr()?));
+    let limits = config.limits.clone();
+    listen::run(listener, router(config), limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// `http://{addr}/scim/v2`.
+fn base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}{BASE_PATH}")
 }

@@ -8,12 +8,9 @@ use super::handlers as h;
 use super::state::AppState;
 use super::BASE_PATH;
 
-/// Bodies up to this size reach the bulk handler, which answers 413 with the advertised
-/// `maxPayloadSize` above 1 MiB; larger ones get the framework's 413.
-const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
-
 /// Builds the router for `state`.
 pub fn build(state: AppState) -> Router {
+    let max_body = state.config().limits.max_body_bytes;
     let scim = Router::new()
         .route("/ServiceProviderConfig", get(h::service_provider_config))
         .route("/ResourceTypes", get(h::resource_types))
@@ -22,10 +19,7 @@ pub fn build(state: AppState) -> Router {
         .route("/Schemas/{id}", get(h::schema))
         .route("/", get(h::list_all))
         .route("/.search", post(h::search_all))
-        .route(
-            "/Bulk",
-            post(h::bulk).layer(DefaultBodyLimit::max(BULK_BODY_LIMIT)),
-        )
+        .route("/Bulk", post(h::bulk))
         .route("/Me", axum::routing::any(h::me))
         .route("/Me/{*rest}", axum::routing::any(h::me))
         .route("/{segment}", get(h::list).post(h::create))
@@ -43,6 +37,12 @@ pub fn build(state: AppState) -> Router {
         .route(&format!("{BASE_PATH}/"), get(h::list_all))
         .nest(BASE_PATH, scim)
         .fallback(h::not_found)
+        // Bodies are read (within size and time limits) after authentication, before routing.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::limits::read_body,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             super::auth::require,

@@ -5,5 +5,6 @@ mod client;
 mod crud;
 mod discovery;
 mod faults;
+mod limits;
 mod lists;
 mod patching;

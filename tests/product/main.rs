@@ -20,4 +20,5 @@ mod http_retry;
 mod limits;
 mod profiles;
 mod secrets;
+mod serve;
 mod target;

@@ -23,14 +23,22 @@ use thiserror::Error;
 use super::attr_path::AttrPath;
 
 pub(crate) use parser::parse_path_tokens;
-pub use parser::{parse, parse_value_filter, MAX_DEPTH};
+pub use parser::{parse, parse_value_filter, MAX_DEPTH, MAX_LENGTH};
 
-/// A filter that cannot be used: bad syntax, or an attribute/operator combination that is not
-/// supported. The server answers 400 `invalidFilter` for all of them.
+/// A filter that cannot be used: bad syntax, too long or too deep, or an attribute/operator
+/// combination that is not supported. The server answers 400 `invalidFilter` for all of them.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum FilterError {
     #[error("invalid filter at offset {pos}: {reason}")]
     Syntax { pos: usize, reason: String },
+    /// Longer than [`MAX_LENGTH`]: refused before it is read.
+    #[error("the text is {len} bytes long; at most {max} are accepted")]
+    TooLong { len: usize, max: usize },
+    /// Nested or chained with `and`/`or` more than [`MAX_DEPTH`] levels deep.
+    #[error(
+        "the filter nests or chains expressions more than {max} levels deep (at offset {pos})"
+    )]
+    TooDeep { pos: usize, max: usize },
     #[error("filter names an unknown attribute \"{0}\"")]
     UnknownAttribute(String),
     #[error("filter cannot apply \"{op}\" to \"{path}\": {reason}")]

@@ -11,8 +11,17 @@ use super::lexer::{tokenize, Token, TokenKind};
 use super::{CompValue, CompareOp, Filter, FilterError};
 use crate::scim::attr_path::{is_attr_name, AttrPath};
 
-/// Deepest nesting of parentheses, brackets and `not` accepted.
-pub const MAX_DEPTH: usize = 32;
+/// Longest filter or PATCH path accepted, in bytes. The server refuses filters of more than
+/// 50 attribute expressions (`tooMany`); 50 URN-qualified extension expressions with their
+/// values take 5 to 7.5 KiB, and 8 KiB is also the request-line limit of common HTTP servers,
+/// so no filter a SCIM client can send in a URL is refused for its length alone.
+pub const MAX_LENGTH: usize = 8 * 1024;
+
+/// Deepest syntax tree accepted, and deepest nesting of parentheses and brackets: every `and`,
+/// `or`, `not` and value filter is a level, so a flat chain of n terms is n - 1 levels deep. 64 admits a chain of the 50
+/// expressions the server accepts, with nesting to spare, and keeps every recursive walk of
+/// the tree (evaluation, validation, printing, dropping) a few dozen frames deep.
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses a filter expression (the `filter` query parameter).
 pub fn parse(text: &str) -> Result<Filter, FilterError> {
@@ -22,7 +31,7 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
     }
     let f = p.or_expr(false)?;
     p.expect_end()?;
-    Ok(f)
+    Ok(f.filter)
 }
 
 /// Parses a `valFilter`: the part between brackets of a value path, whose attribute names are
@@ -31,7 +40,7 @@ pub fn parse_value_filter(text: &str) -> Result<Filter, FilterError> {
     let mut p = Parser::new(text)?;
     let f = p.or_expr(true)?;
     p.expect_end()?;
-    Ok(f)
+    Ok(f.filter)
 }
 
 /// Splits a PATCH path into its attribute path, value filter and trailing sub-attribute.
@@ -46,11 +55,23 @@ pub(crate) fn parse_path_tokens(
     let mut filter = None;
     let mut sub = None;
     if matches!(p.peek().map(|t| &t.kind), Some(TokenKind::LBracket)) {
-        filter = Some(p.bracketed()?);
+        filter = Some(p.bracketed()?.filter);
         sub = p.trailing_sub_attr()?;
     }
     p.expect_end()?;
     Ok((attr, filter, sub))
+}
+
+/// A parsed (sub-)expression and the depth of its syntax tree (a lone attribute expression is 0).
+pub(crate) struct Node {
+    pub(crate) filter: Filter,
+    depth: usize,
+}
+
+impl Node {
+    fn leaf(filter: Filter) -> Self {
+        Self { filter, depth: 0 }
+    }
 }
 
 pub(crate) struct Parser {
@@ -62,6 +83,12 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn new(text: &str) -> Result<Self, FilterError> {
+        if text.len() > MAX_LENGTH {
+            return Err(FilterError::TooLong {
+                len: text.len(),
+                max: MAX_LENGTH,
+            });
+        }
         Ok(Self {
             tokens: tokenize(text)?,
             at: 0,
@@ -98,35 +125,69 @@ impl Parser {
         matches!(self.peek(), Some(Token { kind: TokenKind::Word(w), .. }) if w.eq_ignore_ascii_case(keyword))
     }
 
+    /// Opens a parenthesis or bracket: the parser recurses, so its nesting is bounded too.
     fn enter(&mut self) -> Result<(), FilterError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(FilterError::syntax(self.pos(), "filter nested too deeply"));
+            return Err(FilterError::TooDeep {
+                pos: self.pos(),
+                max: MAX_DEPTH,
+            });
         }
         Ok(())
     }
 
-    pub(crate) fn or_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+    /// `filter`, one level above children at most `below` deep; refused when that is deeper
+    /// than [`MAX_DEPTH`], so no tree the parser returns is deeper.
+    fn node(&self, pos: usize, below: usize, filter: Filter) -> Result<Node, FilterError> {
+        let depth = below + 1;
+        if depth > MAX_DEPTH {
+            return Err(FilterError::TooDeep {
+                pos,
+                max: MAX_DEPTH,
+            });
+        }
+        Ok(Node { filter, depth })
+    }
+
+    fn binary(
+        &self,
+        pos: usize,
+        left: Node,
+        right: Node,
+        join: fn(Box<Filter>, Box<Filter>) -> Filter,
+    ) -> Result<Node, FilterError> {
+        let below = left.depth.max(right.depth);
+        self.node(
+            pos,
+            below,
+            join(Box::new(left.filter), Box::new(right.filter)),
+        )
+    }
+
+    pub(crate) fn or_expr(&mut self, in_value: bool) -> Result<Node, FilterError> {
         let mut left = self.and_expr(in_value)?;
         while self.peek_keyword("or") {
+            let pos = self.pos();
             self.at += 1;
             let right = self.and_expr(in_value)?;
-            left = Filter::Or(Box::new(left), Box::new(right));
+            left = self.binary(pos, left, right, Filter::Or)?;
         }
         Ok(left)
     }
 
-    fn and_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+    fn and_expr(&mut self, in_value: bool) -> Result<Node, FilterError> {
         let mut left = self.unary(in_value)?;
         while self.peek_keyword("and") {
+            let pos = self.pos();
             self.at += 1;
             let right = self.unary(in_value)?;
-            left = Filter::And(Box::new(left), Box::new(right));
+            left = self.binary(pos, left, right, Filter::And)?;
         }
         Ok(left)
     }
 
-    fn unary(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+    fn unary(&mut self, in_value: bool) -> Result<Node, FilterError> {
         let pos = self.pos();
         if self.peek_keyword("not")
             && matches!(
@@ -136,7 +197,7 @@ impl Parser {
         {
             self.at += 1;
             let inner = self.group(in_value)?;
-            return Ok(Filter::Not(Box::new(inner)));
+            return self.node(pos, inner.depth, Filter::Not(Box::new(inner.filter)));
         }
         match self.peek().map(|t| &t.kind) {
             Some(TokenKind::LParen) => self.group(in_value),
@@ -150,7 +211,7 @@ impl Parser {
     }
 
     /// `"(" filter ")"`
-    fn group(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+    fn group(&mut self, in_value: bool) -> Result<Node, FilterError> {
         self.enter()?;
         self.at += 1; // "("
         let inner = self.or_expr(in_value)?;
@@ -166,7 +227,7 @@ impl Parser {
     }
 
     /// `attrExp` or `valuePath`.
-    fn attr_expr(&mut self, in_value: bool) -> Result<Filter, FilterError> {
+    fn attr_expr(&mut self, in_value: bool) -> Result<Node, FilterError> {
         let pos = self.pos();
         let path = self.attr_path()?;
         if matches!(self.peek().map(|t| &t.kind), Some(TokenKind::LBracket)) {
@@ -181,23 +242,28 @@ impl Parser {
             }
             let inner = self.bracketed()?;
             // Entra form: attr[filter].sub op value  ==  attr[filter and sub op value]
-            if let Some(sub) = self.trailing_sub_attr()? {
-                let sub_expr = self.operator_and_value(AttrPath::simple(&sub))?;
-                return Ok(Filter::ValuePath {
+            let inner = match self.trailing_sub_attr()? {
+                Some(sub) => {
+                    let sub_pos = self.pos();
+                    let sub_expr = self.operator_and_value(AttrPath::simple(&sub))?;
+                    self.binary(sub_pos, inner, Node::leaf(sub_expr), Filter::And)?
+                }
+                None => inner,
+            };
+            return self.node(
+                pos,
+                inner.depth,
+                Filter::ValuePath {
                     attr: path,
-                    filter: Box::new(Filter::And(Box::new(inner), Box::new(sub_expr))),
-                });
-            }
-            return Ok(Filter::ValuePath {
-                attr: path,
-                filter: Box::new(inner),
-            });
+                    filter: Box::new(inner.filter),
+                },
+            );
         }
-        self.operator_and_value(path)
+        self.operator_and_value(path).map(Node::leaf)
     }
 
     /// `"[" valFilter "]"`
-    pub(crate) fn bracketed(&mut self) -> Result<Filter, FilterError> {
+    pub(crate) fn bracketed(&mut self) -> Result<Node, FilterError> {
         self.enter()?;
         self.at += 1; // "["
         let inner = self.or_expr(true)?;
@@ -405,17 +471,67 @@ mod tests {
         }
     }
 
+    fn too_deep(text: &str) -> bool {
+        matches!(
+            parse(text),
+            Err(FilterError::TooDeep { max: MAX_DEPTH, .. })
+        )
+    }
+
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
-        let deep = format!("{}a pr{}", "(".repeat(10_000), ")".repeat(10_000));
-        match parse(&deep) {
-            Err(FilterError::Syntax { reason, .. }) => {
-                assert_eq!(reason, "filter nested too deeply")
-            }
-            other => panic!("expected a syntax error, got {other:?}"),
-        }
+        let deep = format!("{}a pr{}", "(".repeat(2_000), ")".repeat(2_000));
+        assert!(too_deep(&deep), "{:?}", parse(&deep));
         let ok = format!("{}a pr{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+        let nots = format!(
+            "{}a pr{}",
+            "not (".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        assert!(too_deep(&nots));
+    }
+
+    #[test]
+    fn long_chains_are_refused_before_they_grow_deep() {
+        let chain = |n: usize, op: &str| vec!["a pr"; n].join(op);
+        // A chain of n terms is n - 1 levels deep.
+        assert!(parse(&chain(MAX_DEPTH + 1, " or ")).is_ok());
+        assert!(parse(&chain(MAX_DEPTH + 1, " and ")).is_ok());
+        assert!(too_deep(&chain(MAX_DEPTH + 2, " or ")));
+        assert!(too_deep(&chain(MAX_DEPTH + 2, " and ")));
+        let in_brackets = format!("emails[{}]", chain(MAX_DEPTH + 1, " and "));
+        assert!(too_deep(&in_brackets), "{:?}", parse(&in_brackets));
+        let mixed = format!("a pr and ({})", chain(MAX_DEPTH + 1, " or "));
+        assert!(too_deep(&mixed));
+    }
+
+    #[test]
+    fn overlong_text_is_refused_before_it_is_read() {
+        let long = vec!["a pr"; 50_000].join(" or ");
+        assert_eq!(
+            parse(&long),
+            Err(FilterError::TooLong {
+                len: long.len(),
+                max: MAX_LENGTH
+            })
+        );
+        let at_limit = format!("a eq \"{}\"", "x".repeat(MAX_LENGTH - 7));
+        assert_eq!(at_limit.len(), MAX_LENGTH);
+        assert!(parse(&at_limit).is_ok());
+        assert!(matches!(
+            parse(&format!("{at_limit} ")),
+            Err(FilterError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn fifty_long_expressions_fit() {
+        // The server's tooMany limit must be reachable before the length limit.
+        let one = r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "0123456789""#;
+        let fifty = vec![one; 50].join(" or ");
+        assert!(fifty.len() <= MAX_LENGTH, "{}", fifty.len());
+        assert!(parse(&fifty).is_ok_and(|f| f.expression_count() == 50));
     }
 }
 
