@@ -102,6 +102,7 @@ fn not_run(
             results: Vec::new(),
             duration: Default::default(),
             redactor: redactor.clone(),
+            run_leftovers: Vec::new(),
         },
         problem: Some(redactor.redact(&error.to_string())),
         unreachable: error.is_unreachable(),

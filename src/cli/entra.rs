@@ -121,6 +121,7 @@ fn write_junit(
         results: report.results(),
         duration: report.duration,
         redactor,
+        run_leftovers: Vec::new(),
     };
     Ok(junit::write(&run, path)?)
 }

@@ -48,6 +48,10 @@ pub fn run(args: &RunArgs) -> Outcome {
         .transpose()?;
     let runtime = runtime()?;
     let started = Instant::now();
+    // Listening from before the connection: a Ctrl-C during discovery and calibration lets
+    // calibration clean up, then no case starts and the report is written.
+    let interrupt = Interrupt::new();
+    let listener = signals::listen(interrupt.clone());
     let target = runtime.block_on(Target::connect(&target_options, Discover::Yes))?;
     output::protect(target.redactor());
     if target.is_embedded() {
@@ -57,8 +61,6 @@ pub fn run(args: &RunArgs) -> Outcome {
         ));
     }
     let plan = target.plan(&suite, &settings.selection);
-    let interrupt = Interrupt::new();
-    let listener = signals::listen(interrupt.clone());
     let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
     let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute);

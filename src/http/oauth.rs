@@ -60,6 +60,9 @@ impl TokenCache {
     }
 }
 
+/// The largest token endpoint answer read: a token answer is a few hundred bytes.
+const MAX_TOKEN_ANSWER: usize = 64 * 1024;
+
 /// RFC 6749 §4.4.2: `grant_type=client_credentials`, the client authenticated with HTTP
 /// Basic (§2.3.1), the scope if any.
 async fn fetch_token(
@@ -95,9 +98,17 @@ async fn fetch_token(
         .await
         .map_err(|e| err(e.to_string()))?;
     let status = response.status().as_u16();
-    let body: Value = response
-        .json()
-        .await
+    let mut response = response;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| err(e.to_string()))? {
+        if bytes.len() + chunk.len() > MAX_TOKEN_ANSWER {
+            return Err(err(format!(
+                "status {status}, the answer is larger than {MAX_TOKEN_ANSWER} bytes"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let body: Value = serde_json::from_slice(&bytes)
         .map_err(|e| err(format!("status {status}, the answer is not JSON: {e}")))?;
     if status != 200 {
         let reason = ["error", "error_description"]

@@ -32,6 +32,8 @@ pub struct RunReport {
     /// every reporter renders through this ([`Redactor::show`]): secrets masked, control
     /// characters escaped.
     pub redactor: Redactor,
+    /// What the run created outside its cases (calibration) and could not delete.
+    pub run_leftovers: Vec<Leftover>,
 }
 
 impl RunReport {
@@ -59,11 +61,14 @@ impl RunReport {
             .count()
     }
 
-    /// The resources the run's cases left on the target, each with its case.
-    pub fn leftovers(&self) -> impl Iterator<Item = (&CaseInfo, &Leftover)> {
-        self.results
-            .iter()
-            .flat_map(|(case, r)| r.leftovers.iter().map(move |l| (case, l)))
+    /// The resources the run left on the target, each with what created it (a case's id, or
+    /// `calibration`).
+    pub fn leftovers(&self) -> impl Iterator<Item = (&str, &Leftover)> {
+        self.run_leftovers.iter().map(|l| ("calibration", l)).chain(
+            self.results
+                .iter()
+                .flat_map(|(case, r)| r.leftovers.iter().map(move |l| (case.id.as_str(), l))),
+        )
     }
 
     /// True when the target could not be reached by any case that ran.

@@ -78,8 +78,8 @@ fn leftovers(report: &RunReport) -> String {
             out,
             "\nleft behind on the target: {count} resources created by the run (delete them by hand):"
         );
-        for (case, leftover) in report.leftovers() {
-            let _ = writeln!(out, "    {} — {leftover}", case.id);
+        for (owner, leftover) in report.leftovers() {
+            let _ = writeln!(out, "    {owner} — {leftover}");
         }
     }
     out

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::http::{HttpClient, OutgoingRequest};
 use crate::plan::Discovery;
+use crate::run::Leftover;
 use crate::scim::urn;
 
 /// The form of `userName` the target accepts.
@@ -30,6 +31,8 @@ pub const EMAIL_DOMAIN: &str = "scimspec.example";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calibration {
     pub user_name: UserNameForm,
+    /// What calibration created and could not delete.
+    pub leftovers: Vec<Leftover>,
 }
 
 impl UserNameForm {
@@ -74,9 +77,13 @@ pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str
         };
         let status = exchange.response.status;
         if (200..300).contains(&status) {
-            delete_created(client, exchange.response.json.as_ref(), discovery).await;
+            calibration
+                .leftovers
+                .extend(delete_created(client, exchange.response.json.as_ref(), discovery).await);
             calibration.user_name = form;
-            round_trip(client, discovery, &form.shape(&format!("{unique}-kept"))).await;
+            calibration.leftovers.extend(
+                round_trip(client, discovery, &form.shape(&format!("{unique}-kept"))).await,
+            );
             discovery.notes.push(format!(
                 "calibration: POST /Users with userName \"{user_name}\": {status}; cases use {} user names",
                 match form {
@@ -109,7 +116,11 @@ const SENT: &[(&str, &str)] = &[
 /// Creates a User with a few simple attributes and records in the capabilities each attribute
 /// that the answer's representation (RFC 7644 §3.3 L603-610) shows altered. An attribute the
 /// answer leaves out tells nothing (a server may answer with less) and counts as kept.
-async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &str) {
+async fn round_trip(
+    client: &HttpClient,
+    discovery: &mut Discovery,
+    user_name: &str,
+) -> Option<Leftover> {
     let mut body = json!({"schemas": [urn::USER], "userName": user_name});
     for (name, value) in SENT {
         body[*name] = json!(value);
@@ -124,7 +135,7 @@ async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &
         .headers
         .push(("Content-Type".into(), "application/scim+json".into()));
     let Ok(created) = client.send(&request).await else {
-        return;
+        return None;
     };
     if !(200..300).contains(&created.response.status) {
         discovery.notes.push(format!(
@@ -132,7 +143,7 @@ async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &
             SENT.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
             created.response.status
         ));
-        return;
+        return None;
     }
     let created_json = created.response.json.clone();
     if let Some(resource) = created_json.as_ref() {
@@ -152,32 +163,42 @@ async fn round_trip(client: &HttpClient, discovery: &mut Discovery, user_name: &
             }
         }
     }
-    delete_created(client, created_json.as_ref(), discovery).await;
+    delete_created(client, created_json.as_ref(), discovery).await
 }
 
-async fn delete_created(client: &HttpClient, body: Option<&Value>, discovery: &mut Discovery) {
+/// Deletes the user a calibration request created; what it could not delete.
+async fn delete_created(
+    client: &HttpClient,
+    body: Option<&Value>,
+    discovery: &mut Discovery,
+) -> Option<Leftover> {
+    let left = |resource: String, reason: String| Leftover {
+        resource_type: "Users".into(),
+        resource,
+        reason: format!("calibration: {reason}"),
+    };
     let id = match body.and_then(|b| b.get("id")) {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => {
-            discovery
-                .notes
-                .push("calibration: the created user has no id and could not be deleted".into());
-            return;
+            let reason = "the created user has no id and could not be deleted".to_string();
+            discovery.notes.push(format!("calibration: {reason}"));
+            return Some(left("(no id)".into(), reason));
         }
     };
     let mut request = OutgoingRequest::get(format!("/Users/{id}"));
     request.method = "DELETE".into();
-    match client.send(&request).await {
-        Ok(e) if (200..300).contains(&e.response.status) || e.response.status == 404 => {}
-        Ok(e) => discovery.notes.push(format!(
-            "calibration: DELETE /Users/{id} answered {}; the calibration user is left behind",
-            e.response.status
-        )),
-        Err(_) => discovery.notes.push(format!(
-            "calibration: DELETE /Users/{id} could not be sent; the calibration user is left behind"
-        )),
-    }
+    let reason = match client.send(&request).await {
+        Ok(e) if (200..300).contains(&e.response.status) || e.response.status == 404 => {
+            return None
+        }
+        Ok(e) => format!("DELETE answered {}", e.response.status),
+        Err(_) => "DELETE could not be sent".to_string(),
+    };
+    discovery.notes.push(format!(
+        "calibration: DELETE /Users/{id}: {reason}; the calibration user is left behind"
+    ));
+    Some(left(id, reason))
 }
 
 #[cfg(test)]

@@ -210,6 +210,7 @@ impl Target {
             results,
             duration,
             redactor: self.redactor().clone(),
+            run_leftovers: self.calibration.leftovers.clone(),
         }
     }
 

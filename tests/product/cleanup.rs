@@ -269,17 +269,20 @@ fn failed_deletes_are_listed_and_fail_the_run() {
     );
     assert_eq!(code, Some(1), "{all}");
     assert!(all.contains("1 passed"), "{all}");
-    assert!(all.contains("left behind on the target: 2"), "{all}");
-    // u-1 and u-2 are the calibration's users (named in the discovery notes); u-3 and u-4 the case's.
+    assert!(all.contains("left behind on the target: 4"), "{all}");
+    // u-1 and u-2 are the calibration's users; u-3 and u-4 the case's.
+    for id in ["u-1", "u-2"] {
+        assert!(all.contains(&format!("calibration — Users {id}")), "{all}");
+    }
     for id in ["u-3", "u-4"] {
-        assert!(all.contains(&format!("Users {id}")), "{all}");
+        assert!(all.contains(&format!("creates-two — Users {id}")), "{all}");
     }
     assert!(all.contains("DELETE answered 500"), "{all}");
 
     let xml = dir.junit();
     assert_well_formed(&xml);
     assert!(
-        xml.contains(r#"<property name="leftovers" value="2"/>"#),
+        xml.contains(r#"<property name="leftovers" value="4"/>"#),
         "{xml}"
     );
     let case = testcase(&xml, "creates-two");

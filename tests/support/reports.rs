@@ -271,6 +271,7 @@ pub fn run_report(
         results: results.into_iter().map(|(c, r)| (c.info(), r)).collect(),
         duration: Duration::from_millis(1234),
         redactor: Redactor::new(),
+        run_leftovers: Vec::new(),
     };
     let comparison = baseline.map(|b| baseline::compare(b, &report.results, &all_ids));
     (report, comparison)

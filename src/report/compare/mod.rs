@@ -248,6 +248,7 @@ pub(crate) mod tests {
             results,
             duration: Duration::from_millis(5),
             redactor: Redactor::new(),
+            run_leftovers: Vec::new(),
         }
     }
 
