@@ -8,6 +8,8 @@
 //! filterable (`cargo test --test faults -- NAME`). The table is written or checked after the
 //! trials, and only when every trial ran.
 
+#[path = "support/generated.rs"]
+mod generated;
 #[path = "support/pipeline.rs"]
 mod pipeline;
 
@@ -157,21 +159,11 @@ fn render(
 /// Writes (with `SCIMSPEC_BLESS`) or checks `suites/FAULTS.md`; `false` when it is out of date.
 fn write_or_check_table(findings: &Findings, suite: &Suite) -> bool {
     let ids: Vec<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
-    let doc = render(&findings.table, &ids);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("suites/FAULTS.md");
-    if std::env::var_os("SCIMSPEC_BLESS").is_some() {
-        std::fs::write(&path, &doc).expect("write suites/FAULTS.md");
-        println!("suites/FAULTS.md written");
-        return true;
-    }
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == doc {
-        println!("suites/FAULTS.md is up to date");
-        true
-    } else {
-        eprintln!("suites/FAULTS.md is out of date: run SCIMSPEC_BLESS=1 cargo test --test faults");
-        false
-    }
+    generated::write_or_check(
+        &render(&findings.table, &ids),
+        "suites/FAULTS.md",
+        "SCIMSPEC_BLESS=1 cargo test --test faults",
+    )
 }
 
 fn main() -> ExitCode {

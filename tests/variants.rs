@@ -10,6 +10,8 @@
 //! (`cargo test --test variants -- no-etags`). The table is written or checked after the
 //! trials, and only when every trial ran.
 
+#[path = "support/generated.rs"]
+mod generated;
 #[path = "support/pipeline.rs"]
 mod pipeline;
 
@@ -162,24 +164,11 @@ fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
 
 /// Writes (with `SCIMSPEC_BLESS`) or checks `suites/VARIANTS.md`; `false` when out of date.
 fn write_or_check(table: &BTreeMap<String, Finding>, suite: &Suite) -> bool {
-    let doc = render(table, suite);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("suites/VARIANTS.md");
-    if std::env::var_os("SCIMSPEC_BLESS").is_some() {
-        std::fs::write(&path, &doc).expect("write suites/VARIANTS.md");
-        println!("suites/VARIANTS.md written");
-        return true;
-    }
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == doc {
-        println!("suites/VARIANTS.md is up to date");
-        true
-    } else {
-        eprintln!(
-            "suites/VARIANTS.md is out of date (a variant's false alarms changed): run \
-             SCIMSPEC_BLESS=1 cargo test --test variants and review the difference"
-        );
-        false
-    }
+    generated::write_or_check(
+        &render(table, suite),
+        "suites/VARIANTS.md",
+        "SCIMSPEC_BLESS=1 cargo test --test variants (a variant's false alarms changed)",
+    )
 }
 
 fn main() -> ExitCode {

@@ -165,31 +165,9 @@ impl Required {
         if self.is_empty() {
             return;
         }
-        let path = path.split('?').next().unwrap_or(path);
-        match method {
-            "POST" | "PUT" => self.complete_resource(path, body),
-            _ => {}
-        }
-        if method == "POST" && path == "/Bulk" {
-            let ops = body.get_mut("Operations").and_then(Value::as_array_mut);
-            for op in ops.into_iter().flatten() {
-                let m = op
-                    .get("method")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                let p = op
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                if m == "POST" || m == "PUT" {
-                    if let Some(data) = op.get_mut("data") {
-                        self.complete_resource(&p, data);
-                    }
-                }
-            }
-        }
+        crate::scim::writes::for_each_written(method, path, body, |p, resource| {
+            self.complete_resource(p, resource)
+        });
     }
 
     fn complete_resource(&self, path: &str, body: &mut Value) {

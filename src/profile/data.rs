@@ -406,30 +406,11 @@ pub fn complete_request(
         let p = p.split('?').next().unwrap_or(p);
         (p == "/Users" || p.starts_with("/Users/")) && !p.ends_with("/.search")
     };
-    match method {
-        "POST" | "PUT" if users(path) => complete_user(profile, body, vars),
-        "POST" if path == "/Bulk" => {
-            let ops = body.get_mut("Operations").and_then(Value::as_array_mut);
-            for op in ops.into_iter().flatten() {
-                let m = op
-                    .get("method")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                let p = op
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                if (m == "POST" || m == "PUT") && users(&p) {
-                    if let Some(data) = op.get_mut("data") {
-                        complete_user(profile, data, vars);
-                    }
-                }
-            }
+    crate::scim::writes::for_each_written(method, path, body, |p, resource| {
+        if users(p) {
+            complete_user(profile, resource, vars);
         }
-        _ => {}
-    }
+    });
 }
 
 #[cfg(test)]

@@ -133,7 +133,9 @@ impl RunStop {
 
     /// Runs a case's steps until they end, or until they must be cut: then the reason.
     pub async fn steps<F: Future>(&self, steps: F) -> Result<F::Output, StopReason> {
+        // Work that is already done counts, even when the stop is due too.
         tokio::select! {
+            biased;
             out = steps => Ok(out),
             reason = self.cut() => Err(reason),
         }
@@ -143,6 +145,7 @@ impl RunStop {
     /// it ended.
     pub async fn cleanup<F: Future<Output = ()>>(&self, cleanup: F) -> bool {
         tokio::select! {
+            biased;
             () = cleanup => true,
             () = self.cleanup_spent() => false,
         }

@@ -11,6 +11,7 @@ pub mod pointer;
 pub mod schema;
 pub mod text;
 pub mod urn;
+pub mod writes;
 
 pub use attr_path::{AttrPath, AttrPathError};
 pub use filter::{CompValue, CompareOp, Filter, FilterError};
