@@ -199,6 +199,10 @@ fn operator_probes(value: &str, and_accepted: bool) -> Vec<(&'static str, String
     ]
 }
 
+/// The longest a filter probe may take: a target slow to list must not hold the run back
+/// (the cases' own requests keep the run's `--timeout`).
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 const FAR_FUTURE: &str = "9999-12-31T23:59:59Z";
 const FAR_PAST: &str = "1970-01-01T00:00:00Z";
 
@@ -216,7 +220,7 @@ enum Probe {
 async fn probe(client: &HttpClient, filter: &str) -> Probe {
     let mut request = OutgoingRequest::get("/Users");
     request.query.push(("filter".into(), filter.to_string()));
-    let Ok(exchange) = client.send(&request).await else {
+    let Ok(Ok(exchange)) = tokio::time::timeout(PROBE_LIMIT, client.send(&request)).await else {
         return Probe::Unsent;
     };
     match exchange.response.status {
@@ -238,7 +242,7 @@ async fn probe(client: &HttpClient, filter: &str) -> Probe {
 
 /// Tries each filter operator once on `/Users` (`eq` and `and` first, then `ne co sw ew gt ge
 /// lt le pr or not`) with a filter matching nothing, and records in the capabilities each one
-/// answered with 400. Stops at the first request that cannot be sent. Skipped when the
+/// answered with 400. Stops at the first request not answered within [`PROBE_LIMIT`]. Skipped when the
 /// ServiceProviderConfig says filtering is not supported: every filter case is skipped then.
 pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, run: &str) {
     if !discovery
@@ -264,8 +268,9 @@ pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, r
         match probe(client, &filter).await {
             Probe::Unsent => {
                 discovery.notes.push(format!(
-                    "calibration: GET /Users?filter={filter} could not be sent; the remaining \
-                     filter operators are assumed supported"
+                    "calibration: GET /Users?filter={filter} was not answered (within {} s); \
+                     the remaining filter operators are assumed supported",
+                    PROBE_LIMIT.as_secs()
                 ));
                 break;
             }
