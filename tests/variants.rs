@@ -94,11 +94,18 @@ fn cell(text: &str) -> String {
 }
 
 fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
-    let entra: std::collections::BTreeSet<&str> = suite
+    // Cases replaying a provisioning client's requests, by id, with the client's name.
+    let entra: BTreeMap<&str, &str> = suite
         .cases
         .iter()
-        .filter(|c| c.tags.iter().any(|t| t == "entra"))
-        .map(|c| c.id.as_str())
+        .filter_map(|c| {
+            let client = c.tags.iter().find_map(|t| match t.as_str() {
+                "entra" => Some("Entra"),
+                "okta" => Some("Okta"),
+                _ => None,
+            })?;
+            Some((c.id.as_str(), client))
+        })
         .collect();
     let mut out = String::new();
     out.push_str(
@@ -110,9 +117,9 @@ fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
          differently where the RFC allows it. Against a variant, every RFC case must pass or \
          skip with a reason: a failure, warning or error listed here is a false alarm of the \
          suite, to be removed by making the case adapt to what the target declares. Entra \
-         cases may report what the variant really breaks for Entra.\n\n",
+         and Okta cases may report what the variant really breaks for that client.\n\n",
     );
-    out.push_str("| variant | allowed by | passed | skipped | RFC false alarms | Entra findings |\n|---|---|---|---|---|---|\n");
+    out.push_str("| variant | allowed by | passed | skipped | RFC false alarms | client findings (Entra, Okta) |\n|---|---|---|---|---|---|\n");
     let describe = |name: &str| -> (String, String) {
         match name.parse::<Variant>() {
             Ok(v) => (v.behaviour().to_string(), v.allowed_by().to_string()),
@@ -130,7 +137,7 @@ fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
         let rfc = f
             .alarms
             .iter()
-            .filter(|(id, _, _)| !entra.contains(id.as_str()))
+            .filter(|(id, _, _)| !entra.contains_key(id.as_str()))
             .count();
         let ent = f.alarms.len() - rfc;
         out.push_str(&format!(
@@ -148,11 +155,7 @@ fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
         }
         out.push_str(&format!("\n## `{name}`\n\n"));
         for (id, outcome, message) in &f.alarms {
-            let kind = if entra.contains(id.as_str()) {
-                "Entra"
-            } else {
-                "RFC"
-            };
+            let kind = entra.get(id.as_str()).copied().unwrap_or("RFC");
             out.push_str(&format!(
                 "- {kind} `{id}` — {outcome}: {}\n",
                 cell(&scimspec::scim::text::truncate(message, 160))

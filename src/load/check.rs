@@ -304,7 +304,7 @@ impl Checker {
 /// A filter template with each `{{…}}` replaced by a sample, so its syntax can be checked
 /// before any value is known: `x` inside a quoted string or where an attribute name stands,
 /// `"x"` after a comparison operator.
-fn with_sample_values(template: &str) -> String {
+pub(crate) fn with_sample_values(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {

@@ -19,6 +19,7 @@ use serde_json::Value;
 pub use error::{CaseFileError, LoadError};
 pub use yaml::Position;
 
+pub(crate) use check::with_sample_values;
 use locate::Part;
 pub use model::*;
 

@@ -1,7 +1,9 @@
 //! What the target supports, capability by capability, with the evidence: what discovery
 //! found, then what the target's profile excludes; and the User attributes that calibration
 //! found the target alters or drops (RFC 7644 §3.3: the server "is free to alter and/or ignore
-//! POSTed content").
+//! POSTed content"); and the filter operators calibration found the target refuses (RFC 7644
+//! §3.12 Table 9: `invalidFilter` when "the specified attribute and filter comparison
+//! combination is not supported").
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,8 @@ pub struct Capabilities {
     known: BTreeMap<Capability, (bool, String)>,
     /// User attribute (lower case) → what calibration sent and read back.
     altered_user_attributes: BTreeMap<String, String>,
+    /// Filter operator (lower case: `sw`, `or`, `pr`, …) → how the target refused it.
+    refused_filter_operators: BTreeMap<String, String>,
 }
 
 impl Capabilities {
@@ -26,6 +30,19 @@ impl Capabilities {
     pub fn altered_user_attribute(&self, name: &str) -> Option<&str> {
         self.altered_user_attributes
             .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// Records that the target refuses filters using an operator, with the evidence.
+    pub fn record_refused_filter_operator(&mut self, operator: &str, evidence: impl Into<String>) {
+        self.refused_filter_operators
+            .insert(operator.to_ascii_lowercase(), evidence.into());
+    }
+
+    /// The evidence that the target refuses filters using this operator, if it does.
+    pub fn refused_filter_operator(&self, operator: &str) -> Option<&str> {
+        self.refused_filter_operators
+            .get(&operator.to_ascii_lowercase())
             .map(String::as_str)
     }
 

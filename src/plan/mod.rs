@@ -1,10 +1,13 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
 //! case whose required capability the target does not advertise, or that does not fit the
-//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`).
+//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`),
+//! or reads back what the target alters (`kept`), or filters with an operator it refuses
+//! (`filters`).
 
 mod attr_uses;
 mod capabilities;
 mod discovery;
+mod filters;
 mod kept;
 mod names;
 mod profile_fit;
@@ -100,7 +103,8 @@ pub fn plan_for_profile(
                 skip: capabilities
                     .skip_reason(&case.requires)
                     .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case)))
-                    .or_else(|| kept::skip_reason(case, capabilities)),
+                    .or_else(|| kept::skip_reason(case, capabilities))
+                    .or_else(|| filters::skip_reason(case, capabilities)),
                 case: case.clone(),
             })
             .collect(),

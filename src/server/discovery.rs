@@ -70,6 +70,9 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
     if cfg.varies(Variant::NoEtags) {
         body["etag"]["supported"] = json!(false);
     }
+    if cfg.varies(Variant::NoFilter) {
+        body["filter"]["supported"] = json!(false);
+    }
     if cfg.varies(Variant::NoMetaOnDiscovery) {
         if let Some(o) = body.as_object_mut() {
             o.shift_remove("meta");

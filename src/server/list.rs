@@ -17,7 +17,7 @@ use super::query::ListQuery;
 use super::respond;
 use super::state::AppState;
 use super::store::{unique_attributes, unique_key, Record, Store};
-use super::ServerConfig;
+use super::{ServerConfig, Variant};
 use crate::scim::attr_path::AttrPath;
 use crate::scim::filter::eval::parse_datetime;
 use crate::scim::filter::{self, CompValue, CompareOp, Filter};
@@ -30,6 +30,9 @@ pub const MAX_RESULTS: usize = 200;
 
 /// The most attribute expressions one filter may hold; more answers 400 `tooMany`.
 pub const MAX_FILTER_EXPRESSIONS: usize = 50;
+
+/// The operators the `filter-eq-only` variant evaluates.
+const EQ_ONLY: [&str; 2] = ["eq", "and"];
 
 /// How a request reached the list: a GET (query in the URL) or a POST `.search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,11 +232,28 @@ fn parse_filter(
     if cfg.has(Fault::FilterIgnored) {
         return Ok(None);
     }
+    if cfg.varies(Variant::NoFilter) {
+        return Err(ScimError::invalid_filter(
+            "filtering is not supported (ServiceProviderConfig filter.supported is false)",
+        ));
+    }
     let parsed = match filter::parse(text) {
         Ok(f) => f,
         Err(_) if cfg.has(Fault::InvalidFilterAccepted) => return Ok(None),
         Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
     };
+    if cfg.varies(Variant::FilterEqOnly) {
+        if let Some(op) = parsed
+            .operators()
+            .into_iter()
+            .find(|op| !EQ_ONLY.contains(op))
+        {
+            return Err(ScimError::invalid_filter(format!(
+                "the operator '{op}' is not supported: the specified attribute and filter \
+                 comparison combination is not supported (only eq and and are)"
+            )));
+        }
+    }
     if parsed.expression_count() > MAX_FILTER_EXPRESSIONS {
         return Err(ScimError::bad_request(
             ScimType::TooMany,

@@ -78,6 +78,12 @@ variants! {
     EmailUserName => "email-username",
         "userName must be shaped like an email address (local@domain); others answer 400 invalidValue",
         "RFC7643 §2.3.1 L488-490: \"An attribute with SCIM schema type \\\"string\\\" MAY specify a required data format\"";
+    FilterEqOnly => "filter-eq-only",
+        "filters may only use eq and and (value paths included); any other operator answers 400 invalidFilter",
+        "RFC7644 §3.12 L3821-3826 (Table 9): invalidFilter when \"the specified attribute and filter comparison combination is not supported\"; RFC7644 §3.4.2.2 L1206-1210: \"Providers MUST decline to filter results if the specified filter operation is not recognized\"";
+    NoFilter => "no-filter",
+        "ServiceProviderConfig says filter.supported=false and every filter answers 400 invalidFilter",
+        "RFC7644 §3.4.2.2 L926-928: \"Filtering is an OPTIONAL parameter for SCIM service providers. Clients MAY discover service provider filter capabilities by looking at the \\\"filter\\\" attribute of the \\\"ServiceProviderConfig\\\"\"; L1207-1210: \"decline to filter results … and return an HTTP 400 error with a \\\"scimType\\\" error of \\\"invalidFilter\\\"\"";
 }
 
 impl Variant {

@@ -4,8 +4,11 @@
 //! email address where the target requires that format (RFC 7643 §2.3.1 L488-490: a string
 //! "MAY specify a required data format") — and the simple User attributes the target does not
 //! keep as sent (RFC 7644 §3.3 L607-608: the server "is free to alter and/or ignore POSTed
-//! content"), which no case then reads back. Every calibration request is recorded in the
-//! discovery notes, and whatever it created is deleted.
+//! content"), which no case then reads back; then the filter operators the target refuses
+//! (RFC 7644 §3.12 Table 9: `invalidFilter` when "the specified attribute and filter
+//! comparison combination is not supported"), which no case then uses beyond what a
+//! provisioning client needs. Every calibration request is recorded in the discovery notes,
+//! and whatever it created is deleted.
 
 use serde_json::{json, Value};
 
@@ -46,16 +49,28 @@ impl UserNameForm {
     }
 }
 
-/// Tries a User create with a plain userName, then with an email-shaped one; deletes what it
-/// created. Skipped when discovery says the target has no Users.
+/// Learns the userName form ([`calibrate_user_name`]), then the filter operators the target
+/// refuses ([`calibrate_filters`]). Skipped when discovery says the target has no Users.
 pub async fn calibrate(client: &HttpClient, discovery: &mut Discovery, run: &str) -> Calibration {
-    let mut calibration = Calibration::default();
     if !discovery
         .capabilities
         .supports(crate::load::Capability::Users)
     {
-        return calibration;
+        return Calibration::default();
     }
+    let calibration = calibrate_user_name(client, discovery, run).await;
+    calibrate_filters(client, discovery, run).await;
+    calibration
+}
+
+/// Tries a User create with a plain userName, then with an email-shaped one; deletes what it
+/// created.
+async fn calibrate_user_name(
+    client: &HttpClient,
+    discovery: &mut Discovery,
+    run: &str,
+) -> Calibration {
+    let mut calibration = Calibration::default();
     let unique = format!("scimspec-{run}-calibration");
     for form in [UserNameForm::Plain, UserNameForm::Email] {
         let user_name = form.shape(&unique);
@@ -166,6 +181,138 @@ async fn round_trip(
     delete_created(client, created_json.as_ref(), discovery).await
 }
 
+/// The filters that probe each operator on `/Users`, matching nothing: the userName `value`
+/// belongs to no user, and the ordering operators compare `meta.lastModified` with a date no
+/// resource was modified before or after. Operators that would match every user on their own
+/// (`ne`, `pr`, `not`) are put beside an `eq` that matches nothing when `and` is accepted.
+fn operator_probes(value: &str, and_accepted: bool) -> Vec<(&'static str, String)> {
+    let other = format!("{value}-other");
+    let nothing = format!("userName eq \"{value}\"");
+    let beside = |probe: String| {
+        if and_accepted {
+            format!("{nothing} and {probe}")
+        } else {
+            probe
+        }
+    };
+    vec![
+        ("ne", beside(format!("userName ne \"{other}\""))),
+        ("co", format!("userName co \"{value}\"")),
+        ("sw", format!("userName sw \"{value}\"")),
+        ("ew", format!("userName ew \"{value}\"")),
+        ("gt", format!("meta.lastModified gt \"{FAR_FUTURE}\"")),
+        ("ge", format!("meta.lastModified ge \"{FAR_FUTURE}\"")),
+        ("lt", format!("meta.lastModified lt \"{FAR_PAST}\"")),
+        ("le", format!("meta.lastModified le \"{FAR_PAST}\"")),
+        ("pr", beside("userName pr".to_string())),
+        ("or", format!("{nothing} or userName eq \"{other}\"")),
+        ("not", beside(format!("not (userName eq \"{other}\")"))),
+    ]
+}
+
+/// The longest a filter probe may take: a target slow to list must not hold the run back
+/// (the cases' own requests keep the run's `--timeout`).
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+const FAR_FUTURE: &str = "9999-12-31T23:59:59Z";
+const FAR_PAST: &str = "1970-01-01T00:00:00Z";
+
+/// How one probe went.
+enum Probe {
+    Accepted,
+    /// Answered 400: the evidence (`400 invalidFilter`, or `400` without a scimType).
+    Refused(String),
+    /// Another answer: tells nothing about the operator.
+    Other(u16),
+    /// Not answered: calibration stops.
+    Unsent,
+}
+
+async fn probe(client: &HttpClient, filter: &str) -> Probe {
+    let mut request = OutgoingRequest::get("/Users");
+    request.query.push(("filter".into(), filter.to_string()));
+    let Ok(Ok(exchange)) = tokio::time::timeout(PROBE_LIMIT, client.send(&request)).await else {
+        return Probe::Unsent;
+    };
+    match exchange.response.status {
+        200..=299 => Probe::Accepted,
+        400 => {
+            let scim_type = exchange
+                .response
+                .json
+                .as_ref()
+                .and_then(|b| b.get("scimType"))
+                .and_then(Value::as_str)
+                .map(|t| format!(" {t}"))
+                .unwrap_or_default();
+            Probe::Refused(format!("400{scim_type}"))
+        }
+        other => Probe::Other(other),
+    }
+}
+
+/// Tries each filter operator once on `/Users` (`eq` and `and` first, then `ne co sw ew gt ge
+/// lt le pr or not`) with a filter matching nothing, and records in the capabilities each one
+/// answered with 400. Stops at the first request not answered within [`PROBE_LIMIT`]. Skipped when the
+/// ServiceProviderConfig says filtering is not supported: every filter case is skipped then.
+pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, run: &str) {
+    if !discovery
+        .capabilities
+        .supports(crate::load::Capability::Filter)
+    {
+        return;
+    }
+    let value = format!("scimspec-{run}-calibration-filter");
+    let nothing = format!("userName eq \"{value}\"");
+    let mut probes = vec![
+        ("eq", nothing.clone()),
+        (
+            "and",
+            format!("{nothing} and userName eq \"{value}-other\""),
+        ),
+    ];
+    let mut accepted = Vec::new();
+    let mut index = 0;
+    while index < probes.len() {
+        let (operator, filter) = probes[index].clone();
+        index += 1;
+        match probe(client, &filter).await {
+            Probe::Unsent => {
+                discovery.notes.push(format!(
+                    "calibration: GET /Users?filter={filter} was not answered (within {} s); \
+                     the remaining filter operators are assumed supported",
+                    PROBE_LIMIT.as_secs()
+                ));
+                break;
+            }
+            Probe::Accepted => accepted.push(operator),
+            Probe::Refused(evidence) => {
+                discovery.notes.push(format!(
+                    "calibration: GET /Users?filter={filter} answered {evidence}; cases filtering \
+                     with `{operator}` are skipped"
+                ));
+                discovery
+                    .capabilities
+                    .record_refused_filter_operator(operator, evidence);
+            }
+            Probe::Other(status) => discovery.notes.push(format!(
+                "calibration: GET /Users?filter={filter} answered {status}; `{operator}` is \
+                 assumed supported"
+            )),
+        }
+        if operator == "and" {
+            let both = accepted.contains(&"eq") && accepted.contains(&"and");
+            probes.extend(operator_probes(&value, both));
+        }
+    }
+    if !accepted.is_empty() {
+        discovery.notes.push(format!(
+            "calibration: filters with {} were accepted",
+            accepted.join(", ")
+        ));
+    }
+}
+
 /// Deletes the user a calibration request created; what it could not delete.
 async fn delete_created(
     client: &HttpClient,
@@ -204,6 +351,31 @@ async fn delete_created(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operator_is_probed_once() {
+        let mut ops: Vec<&str> = operator_probes("v", true).iter().map(|p| p.0).collect();
+        ops.extend(["eq", "and"]);
+        ops.sort_unstable();
+        let mut all = vec![
+            "and", "co", "eq", "ew", "ge", "gt", "le", "lt", "ne", "not", "or", "pr", "sw",
+        ];
+        all.sort_unstable();
+        assert_eq!(ops, all);
+        for (op, text) in operator_probes("v", true)
+            .into_iter()
+            .chain(operator_probes("v", false))
+        {
+            let parsed =
+                crate::scim::filter::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert!(parsed.operators().contains(op), "{text} uses {op}");
+        }
+        let beside = operator_probes("v", true);
+        assert!(beside
+            .iter()
+            .all(|(op, text)| !matches!(*op, "ne" | "pr" | "not")
+                || text.starts_with("userName eq \"v\" and ")));
+    }
 
     #[test]
     fn shapes() {

@@ -178,6 +178,41 @@ impl Filter {
         out
     }
 
+    /// The operators the filter uses, each once, in lower case: the comparison operators of
+    /// RFC 7644 Table 3 (`pr` included) and the logical ones of Table 4 (`and`, `or`, `not`).
+    /// A value path adds nothing of its own; Entra's `attr[f].sub op v` desugars to
+    /// `attr[f and sub op v]`, so it uses `and`.
+    pub fn operators(&self) -> std::collections::BTreeSet<&'static str> {
+        let mut out = std::collections::BTreeSet::new();
+        self.collect_operators(&mut out);
+        out
+    }
+
+    fn collect_operators(&self, out: &mut std::collections::BTreeSet<&'static str>) {
+        match self {
+            Self::And(a, b) | Self::Or(a, b) => {
+                out.insert(if matches!(self, Self::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                });
+                a.collect_operators(out);
+                b.collect_operators(out);
+            }
+            Self::Not(f) => {
+                out.insert("not");
+                f.collect_operators(out);
+            }
+            Self::Compare { op, .. } => {
+                out.insert(op.as_str());
+            }
+            Self::Present(_) => {
+                out.insert("pr");
+            }
+            Self::ValuePath { filter, .. } => filter.collect_operators(out),
+        }
+    }
+
     fn collect_paths(&self, parent: Option<&AttrPath>, out: &mut Vec<AttrPath>) {
         let absolute = |p: &AttrPath| match parent {
             Some(parent) => parent.with_sub(&p.name),
@@ -253,6 +288,24 @@ mod tests {
             assert!(matches!(&again, Ok(Ok(_))), "{text}");
             assert_eq!(f.clone().ok(), again.ok().and_then(Result::ok), "{text}");
         }
+    }
+
+    #[test]
+    fn lists_the_operators_used() {
+        let ops = |text: &str| -> Vec<&'static str> {
+            parse(text)
+                .map(|f| f.operators().into_iter().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(ops(r#"userName eq "a""#), vec!["eq"]);
+        assert_eq!(
+            ops(r#"emails[type eq "work"].value eq "a""#),
+            vec!["and", "eq"]
+        );
+        assert_eq!(
+            ops(r#"not (a pr) or b sw "x" and c gt 1"#),
+            vec!["and", "gt", "not", "or", "pr", "sw"]
+        );
     }
 
     #[test]
