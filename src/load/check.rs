@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::error::CaseFileError;
 use super::locate::Part;
-use super::model::{Capture, Case, Expect, Matcher, Request};
+use super::model::{Capture, Case, Expect, Matcher, Method, Request, Step};
 use crate::scim::filter;
 use crate::template::{self, BUILTINS, REPEAT_INDEX};
 
@@ -92,6 +92,14 @@ pub(super) fn check_case(case: &Case, at: &str) -> Vec<Problem> {
         c.unknown_in_value(value, &known, &p, &format!("vars.{name}"));
     }
     known.extend(case.vars.keys().cloned());
+    // Values that belong to this case alone: the per-case and per-run built-ins, the case's
+    // variables built from them, and whatever it captures.
+    let mut unique: BTreeSet<String> = UNIQUE_BUILTINS.iter().map(|s| s.to_string()).collect();
+    for (name, value) in &case.vars {
+        if names_unique(value, &unique) {
+            unique.insert(name.clone());
+        }
+    }
 
     let steps = child(at, "steps");
     for (index, step) in case.steps.iter().enumerate() {
@@ -126,6 +134,34 @@ pub(super) fn check_case(case: &Case, at: &str) -> Vec<Problem> {
                 }
             }
         }
+        if step.setup {
+            for (pointer, part, why) in optional_in_setup(step) {
+                c.push(
+                    child(&p, &pointer),
+                    part,
+                    format!(
+                        "{label} is a setup step but {why}: a broken precondition is an error, \
+                         so make it an `assume` step (skipped when the feature is missing) or a \
+                         tested step"
+                    ),
+                );
+            }
+        }
+        if !case.tags.iter().any(|t| t == GLOBAL_TAG) {
+            if let Some(filter) = unscoped_list_filter(step, &unique) {
+                c.push(
+                    child(&p, "request"),
+                    Part::Value,
+                    format!(
+                        "{label} lists resources with filter '{filter}', which names no value of \
+                         this case ({{{{uid}}}}, {{{{run}}}}, {{{{guid}}}} or a captured id): other \
+                         data on the target, another case's included, can change its answer; \
+                         scope it, or tag the case '{GLOBAL_TAG}'"
+                    ),
+                );
+            }
+        }
+        unique.extend(step.capture.keys().cloned());
         known.extend(step.capture.keys().cloned());
     }
     let cleanup = child(at, "cleanup");
@@ -301,6 +337,160 @@ impl Checker {
     }
 }
 
+/// The tag of a case that reads the whole target on purpose (a list query not scoped to its
+/// own data).
+pub const GLOBAL_TAG: &str = "global";
+
+/// Built-in variables whose values are unique to a case (`uid`) or a run (`run`) or fresh on
+/// each use (`guid`).
+const UNIQUE_BUILTINS: &[&str] = &["uid", "run", "guid"];
+
+/// Whether `value` mentions one of the `unique` variables.
+fn names_unique(value: &Value, unique: &BTreeSet<String>) -> bool {
+    match value {
+        Value::String(s) => template::variables(s)
+            .map(|names| names.iter().any(|n| unique.contains(*n)))
+            .unwrap_or(false),
+        Value::Array(items) => items.iter().any(|v| names_unique(v, unique)),
+        Value::Object(map) => map.values().any(|v| names_unique(v, unique)),
+        _ => false,
+    }
+}
+
+/// What a setup step uses that the RFC leaves optional, each with the pointer (relative to
+/// the step) of the offending value: sorting (RFC 7644 §3.4.2.3, `sort.supported`), a value
+/// filter `[…]` in a filter or PATCH path (§3.4.2.2, §3.5.2 — servers that filter may still
+/// refuse complex attribute filters), `.search` (§3.4.3), bulk (§3.7), ETags (§3.14), and
+/// the server-assigned `meta` values a case compares (RFC 7643 §3.1), which a tested step
+/// must read and expect so that a missing one fails rather than errors.
+fn optional_in_setup(step: &Step) -> Vec<(String, Part, String)> {
+    let mut out = Vec::new();
+    let request = &step.request;
+    for key in ["sortBy", "sortOrder"] {
+        if request.query.contains_key(key) {
+            out.push((
+                format!("request/query/{key}"),
+                Part::Key,
+                format!("sorts ({key}; RFC 7644 §3.4.2.3, optional)"),
+            ));
+        }
+    }
+    if let Some(filter) = request.query.get("filter").and_then(Value::as_str) {
+        if filter.contains('[') {
+            out.push((
+                "request/query/filter".into(),
+                Part::Value,
+                "filters with a value path '[…]' (RFC 7644 §3.4.2.2, complex attribute filters \
+                 are optional)"
+                    .into(),
+            ));
+        }
+    }
+    let path = request.path.trim_end_matches('/');
+    if path.ends_with("/.search") || path == ".search" {
+        out.push((
+            "request/path".into(),
+            Part::Value,
+            "searches with POST .search (RFC 7644 §3.4.3, optional)".into(),
+        ));
+    }
+    if path.eq_ignore_ascii_case("/Bulk") {
+        out.push((
+            "request/path".into(),
+            Part::Value,
+            "uses bulk (RFC 7644 §3.7, optional)".into(),
+        ));
+    }
+    for name in request.headers.keys() {
+        if name.eq_ignore_ascii_case("If-Match") || name.eq_ignore_ascii_case("If-None-Match") {
+            out.push((
+                format!("request/headers/{name}"),
+                Part::Key,
+                format!("sends {name} (RFC 7644 §3.14, ETags are optional)"),
+            ));
+        }
+    }
+    if request.method == Method::Patch {
+        let operations = request
+            .body
+            .as_ref()
+            .and_then(|b| b.get("Operations"))
+            .and_then(Value::as_array);
+        for (i, op) in operations.into_iter().flatten().enumerate() {
+            let has_value_path = op
+                .get("path")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.contains('['));
+            if has_value_path {
+                out.push((
+                    format!("request/body/Operations/{i}/path"),
+                    Part::Value,
+                    "PATCHes a value filter path '[…]' (RFC 7644 §3.5.2, optional filtering)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    for (name, capture) in &step.capture {
+        let (header, body) = match capture {
+            Capture::Pointer(p) => (None, Some(p.as_str())),
+            Capture::Source(s) => (s.header.as_deref(), s.body.as_deref()),
+        };
+        if header.is_some_and(|h| h.eq_ignore_ascii_case("ETag")) {
+            out.push((
+                format!("capture/{name}"),
+                Part::Value,
+                "captures the ETag header (RFC 7644 §3.14, optional)".into(),
+            ));
+        }
+        if body.is_some_and(|p| p.to_ascii_lowercase().starts_with("/meta/")) {
+            out.push((
+                format!("capture/{name}"),
+                Part::Value,
+                "captures a meta value the case compares (read it in a tested step that \
+                 expects it present, so that a missing one fails the case)"
+                    .into(),
+            ));
+        }
+    }
+    out
+}
+
+/// The filter of a list query of Users or Groups (GET `/Users`, `/Groups`, the root, or POST
+/// `.search`) expected to succeed, when it names none of the case's `unique` values.
+fn unscoped_list_filter(step: &Step, unique: &BTreeSet<String>) -> Option<String> {
+    let request = &step.request;
+    let path = request.path.trim_end_matches('/');
+    let (listing, filter) = match request.method {
+        Method::Get => (
+            ["", "/Users", "/Groups"]
+                .iter()
+                .any(|p| path.eq_ignore_ascii_case(p)),
+            request.query.get("filter"),
+        ),
+        Method::Post => (
+            path.ends_with(".search"),
+            request.body.as_ref().and_then(|b| b.get("filter")),
+        ),
+        _ => (false, None),
+    };
+    let filter = filter.filter(|_| listing)?;
+    // A request refused whatever is stored (a syntax error) depends on no data.
+    let expects_refusal = step
+        .expect
+        .status
+        .as_ref()
+        .is_some_and(|s| !s.accepts(200) && !s.accepts(201));
+    if expects_refusal || names_unique(filter, unique) {
+        return None;
+    }
+    Some(
+        filter
+            .as_str()
+            .map_or_else(|| filter.to_string(), str::to_string),
+    )
+}
+
 /// A filter template with each `{{…}}` replaced by a sample, so its syntax can be checked
 /// before any value is known: `x` inside a quoted string or where an attribute name stands,
 /// `"x"` after a comparison operator.
@@ -364,5 +554,97 @@ mod tests {
             assert!(is_builtin(name), "{name}");
         }
         assert!(!is_builtin("id"));
+    }
+
+    /// The problems loading one case whose steps are `steps` (YAML, indented for `steps:`).
+    fn problems_of(steps: &str, tags: &str) -> Vec<String> {
+        let text = format!(
+            "spec: RFC7644 §3.3\ncases:\n  - id: c\n    title: t\n    level: MUST\n    tags: [{tags}]\n    steps:\n{steps}"
+        );
+        match crate::load::load_sources([("suites/x.yaml".to_string(), text)]) {
+            Ok(_) => Vec::new(),
+            Err(crate::load::LoadError::Invalid(errors)) => {
+                errors.into_iter().map(|e| e.problem).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_setup_step_may_not_use_an_optional_feature() {
+        for (request, what) in [
+            (
+                r#"{ method: GET, path: /Users, query: { filter: 'userName eq "{{uid}}"', sortBy: userName } }"#,
+                "sortBy",
+            ),
+            (
+                r#"{ method: GET, path: /Users, query: { filter: 'emails[type eq "work"].value eq "{{uid}}"' } }"#,
+                "value path",
+            ),
+            (
+                r#"{ method: POST, path: /Users/.search, body: { filter: 'userName eq "{{uid}}"' } }"#,
+                ".search",
+            ),
+            (
+                r#"{ method: POST, path: /Bulk, body: { Operations: [] } }"#,
+                "bulk",
+            ),
+            (
+                r#"{ method: PUT, path: /Users/1, headers: { If-Match: '*' }, body: {} }"#,
+                "If-Match",
+            ),
+            (
+                r#"{ method: PATCH, path: /Users/1, body: { Operations: [{ op: remove, path: 'emails[type eq "work"]' }] } }"#,
+                "PATCH",
+            ),
+        ] {
+            let steps = format!("      - setup: true\n        request: {request}\n");
+            let problems = problems_of(&steps, "");
+            assert_eq!(problems.len(), 1, "{what}: {problems:?}");
+            assert!(problems[0].contains("is a setup step but"), "{problems:?}");
+            assert!(problems[0].contains(what), "{what}: {problems:?}");
+            // The same request as an assume step is what the rule asks for.
+            let assumed = steps.replace("setup: true", "assume: true");
+            assert_eq!(problems_of(&assumed, ""), Vec::<String>::new(), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_setup_step_may_not_capture_an_etag_or_a_meta_value() {
+        for capture in ["{ etag: { header: ETag } }", "{ created: /meta/created }"] {
+            let steps = format!(
+                "      - setup: true\n        request: {{ method: GET, path: /Users/1 }}\n        capture: {capture}\n"
+            );
+            let problems = problems_of(&steps, "");
+            assert_eq!(problems.len(), 1, "{capture}: {problems:?}");
+        }
+        let ids = "      - setup: true\n        request: { method: POST, path: /Users, body: {} }\n        capture: { id: /id }\n";
+        assert_eq!(problems_of(ids, ""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_list_filter_names_a_value_of_the_case() {
+        let list = |filter: &str, status: &str| {
+            format!(
+                "      - request: {{ method: GET, path: /Users, query: {{ filter: '{filter}' }} }}\n        expect: {{ status: {status} }}\n"
+            )
+        };
+        let problems = problems_of(&list(r#"userName eq """#, "200"), "");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("names no value of this case"),
+            "{problems:?}"
+        );
+        // Tagged global, or refused whatever is stored, or scoped: fine.
+        assert!(problems_of(&list(r#"userName eq """#, "200"), "global").is_empty());
+        assert!(problems_of(&list("userName eq", "400"), "").is_empty());
+        assert!(problems_of(&list(r#"userName eq "{{uid}}""#, "200"), "").is_empty());
+        assert!(problems_of(&list(r#"externalId eq "{{run}}-x""#, "200"), "").is_empty());
+        // A captured id scopes it too; a constant variable does not.
+        let captured = format!(
+            "      - setup: true\n        request: {{ method: POST, path: /Users, body: {{}} }}\n        capture: {{ a: /id }}\n{}",
+            list(r#"id eq "{{a}}""#, "200")
+        );
+        assert!(problems_of(&captured, "").is_empty());
     }
 }

@@ -314,7 +314,7 @@ mod tests {
     fn filters_removals_and_missing_test_data() {
         let alexis = load("alexishr").unwrap();
         let filter =
-            "      - request: { method: GET, path: /Users, query: { filter: 'title eq \"x\"' } }\n";
+            "      - request: { method: GET, path: /Users, query: { filter: 'title eq \"{{uid}}\"' } }\n";
         let reason = skip_reason(&alexis, &case(filter)).unwrap_or_default();
         assert!(
             reason.contains("filtering on title is not supported (only userName)"),

@@ -125,6 +125,9 @@ fn testcase(xml: &mut Xml, case: &CaseInfo, result: &CaseResult, known: Option<&
     if let Some(reason) = known {
         props.push(("known-deviation".to_string(), reason.to_string()));
     }
+    if let (Outcome::Pass, Some(note)) = (result.outcome, &result.message) {
+        props.push(("note".to_string(), note.clone()));
+    }
     if !result.leftovers.is_empty() {
         let list: Vec<String> = result.leftovers.iter().map(|l| l.to_string()).collect();
         props.push(("leftovers".to_string(), list.join("; ")));
@@ -153,6 +156,9 @@ fn testcase(xml: &mut Xml, case: &CaseInfo, result: &CaseResult, known: Option<&
     let mut out = String::new();
     if result.outcome == Outcome::Warn {
         out.push_str(&format!("warning ({}): {detail}\n\n", case.level));
+    }
+    if result.outcome == Outcome::Pass && result.message.is_some() {
+        out.push_str(&format!("note ({}): {detail}\n\n", case.level));
     }
     out.push_str(&result.transcript);
     if !out.is_empty() {
@@ -373,5 +379,32 @@ mod tests {
         let at = xml.find(property).unwrap_or_default();
         assert!(c1 < at && at < c2, "{xml}");
         assert!(!render_with(None).contains("known-deviation"));
+    }
+
+    #[test]
+    fn a_pass_with_a_note_is_a_passed_testcase_carrying_it() {
+        let run = report(
+            "http://t/scim/v2",
+            vec![(
+                case("m", "RFC7644 §3.4.2.1"),
+                result("m", Outcome::Pass, Some("optional behaviour not present")),
+            )],
+        );
+        let bytes = render_suites(&[SuiteInput {
+            name: "scimspec",
+            report: &run,
+            properties: &[],
+            baseline: None,
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let xml = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            xml.contains(r#"<property name="note" value="optional behaviour not present"/>"#),
+            "{xml}"
+        );
+        assert!(xml.contains("note ("), "{xml}");
+        for element in ["<failure", "<error", "<skipped"] {
+            assert!(!xml.contains(element), "{xml}");
+        }
     }
 }

@@ -16,7 +16,7 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
         .filter(|(_, r)| r.outcome == Outcome::Warn)
         .collect();
     if !warned.is_empty() {
-        let _ = writeln!(out, "\nwarnings (SHOULD/MAY requirements not met):");
+        let _ = writeln!(out, "\nwarnings (SHOULD requirements not met):");
         for (case, r) in warned {
             let _ = writeln!(
                 out,
@@ -29,6 +29,25 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
                     let _ = writeln!(out, "        {line}");
                 }
             }
+        }
+    }
+    let noted: Vec<_> = report
+        .results
+        .iter()
+        .filter(|(_, r)| r.outcome == Outcome::Pass && r.message.is_some())
+        .collect();
+    if !noted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nnotes (optional MAY behaviour the target does not have; passed):"
+        );
+        for (case, r) in noted {
+            let _ = writeln!(
+                out,
+                "    {} — {}",
+                case.id,
+                r.message.as_deref().unwrap_or("")
+            );
         }
     }
     let errored: Vec<_> = report
@@ -100,4 +119,28 @@ pub fn render_baseline(cmp: &Comparison, target: &str, path: &str) -> String {
         let _ = writeln!(out, "    stale: {id} — {why}; update the baseline");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::compare::tests::{case, report, result};
+
+    #[test]
+    fn a_pass_with_a_note_is_listed_and_counted_as_passed() {
+        let run = report(
+            "http://t/scim/v2",
+            vec![(
+                case("m", "RFC7644 §3.4.2.1"),
+                result("m", Outcome::Pass, Some("optional behaviour not present")),
+            )],
+        );
+        let text = render(&run, None, false);
+        assert!(text.contains("notes (optional MAY behaviour"), "{text}");
+        assert!(
+            text.contains("    m — optional behaviour not present"),
+            "{text}"
+        );
+        assert!(text.contains("1 passed; 0 failed; 0 warned"), "{text}");
+    }
 }

@@ -8,9 +8,10 @@ use serde_json::Value;
 use super::context::RunContext;
 use super::created::{Created, Resource};
 use super::expect::evaluate;
+use super::grade::{grade, Graded};
 use super::outcome::{CaseResult, Leftover, Outcome};
 use super::transcript::Transcript;
-use crate::http::{Exchange, HttpError, OutgoingRequest};
+use crate::http::{Exchange, HttpError, OutgoingRequest, RecordedResponse};
 use crate::load::{AuthMode, Capture, Case, Request, Step};
 use crate::scim::pointer;
 use crate::template::{TemplateError, Vars, REPEAT_INDEX};
@@ -117,30 +118,20 @@ impl CaseRun<'_> {
         })?;
         self.track(&exchange);
 
-        let mut problems = evaluate(&step.expect, &exchange.response, &self.vars)
+        let (problems, captured) = judge(step, &exchange.response, &self.vars)
             .map_err(|e| self.error(format!("{label}: {e}")))?;
-        if problems.is_empty() {
-            problems.extend(self.capture(step, &exchange));
+        for (name, value) in captured {
+            self.vars.set(name, value);
         }
         if problems.is_empty() {
             return Ok(());
         }
-        let (outcome, prefix) = if step.assume {
-            (
-                Outcome::Skip,
-                format!("does not apply to this target ({label})"),
-            )
-        } else if step.setup {
-            (Outcome::Error, format!("precondition {label} did not hold"))
-        } else {
-            (
-                Outcome::for_broken(self.case.level),
-                format!("{} ({}) broken at {label}", self.case.spec, self.case.level),
-            )
-        };
+        let graded = Graded::new(&self.case.spec, self.case.level, step, label);
+        let verdict = grade(graded, exchange.response.status, &problems);
+        // A broken MAY stops the case as a pass carrying the note.
         Err(Stop {
-            outcome,
-            message: format!("{prefix}: {}", problems.join("; ")),
+            outcome: verdict.outcome,
+            message: verdict.message,
             problems,
             unreachable: false,
         })
@@ -222,39 +213,6 @@ impl CaseRun<'_> {
         self.created.track(exchange);
     }
 
-    fn capture(&mut self, step: &Step, exchange: &Exchange) -> Vec<String> {
-        let mut problems = Vec::new();
-        for (name, capture) in &step.capture {
-            let value = match capture {
-                Capture::Pointer(p) => body_value(exchange, p),
-                Capture::Source(src) => match (&src.header, &src.body) {
-                    (Some(h), _) => exchange
-                        .response
-                        .header(h)
-                        .map(|v| Value::String(v.to_string())),
-                    (None, Some(p)) => body_value(exchange, p),
-                    (None, None) => None,
-                },
-            };
-            match value {
-                Some(v) if !v.is_null() => self.vars.set(name.clone(), v),
-                _ => problems.push(format!(
-                    "capture '{name}': nothing at {} in the response",
-                    match capture {
-                        Capture::Pointer(p) => format!("body {p}"),
-                        Capture::Source(s) => s
-                            .header
-                            .as_ref()
-                            .map(|h| format!("header {h}"))
-                            .or_else(|| s.body.as_ref().map(|p| format!("body {p}")))
-                            .unwrap_or_default(),
-                    }
-                )),
-            }
-        }
-        problems
-    }
-
     /// Explicit cleanup requests first, then a DELETE for every resource still tracked.
     /// Failures here never change the outcome; they are visible in the transcript, and a
     /// resource that is still on the target afterwards is a leftover.
@@ -330,9 +288,51 @@ fn endpoint_of(path: &str) -> String {
     }
 }
 
-fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
-    exchange
-        .response
+/// Variables a step captured, by name.
+type Captured = Vec<(String, Value)>;
+
+/// A step's broken expectations, then — only when there are none — its captures: the values
+/// captured, or why a capture found nothing. Expectations come first so that a value the
+/// step both expects and captures, when missing or null, fails the expectation (graded by
+/// the case's level) instead of failing as a capture.
+fn judge(
+    step: &Step,
+    response: &RecordedResponse,
+    vars: &Vars,
+) -> Result<(Vec<String>, Captured), TemplateError> {
+    let problems = evaluate(&step.expect, response, vars)?;
+    if !problems.is_empty() {
+        return Ok((problems, Vec::new()));
+    }
+    let mut problems = Vec::new();
+    let mut captured = Vec::new();
+    for (name, capture) in &step.capture {
+        let (value, source) = match capture {
+            Capture::Pointer(p) => (body_value(response, p), format!("body {p}")),
+            Capture::Source(src) => match (&src.header, &src.body) {
+                (Some(h), _) => (
+                    response.header(h).map(|v| Value::String(v.to_string())),
+                    format!("header {h}"),
+                ),
+                (None, Some(p)) => (body_value(response, p), format!("body {p}")),
+                (None, None) => (None, String::new()),
+            },
+        };
+        match value {
+            Some(v) if !v.is_null() => captured.push((name.clone(), v)),
+            Some(_) => problems.push(format!(
+                "capture '{name}': {source} is null in the response"
+            )),
+            None => problems.push(format!(
+                "capture '{name}': nothing at {source} in the response"
+            )),
+        }
+    }
+    Ok((problems, captured))
+}
+
+fn body_value(response: &RecordedResponse, p: &str) -> Option<Value> {
+    response
         .json
         .as_ref()
         .and_then(|j| pointer::get(j, p))
@@ -341,7 +341,90 @@ fn body_value(exchange: &Exchange, p: &str) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::endpoint_of;
+    use super::*;
+    use crate::load::Level;
+    use crate::run::grade::{grade, Graded};
+
+    fn step(yaml: &str) -> Step {
+        serde_yaml_ng::from_str(yaml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn answer(status: u16, json: Value) -> RecordedResponse {
+        RecordedResponse {
+            status,
+            headers: Vec::new(),
+            body: json.to_string(),
+            json: Some(json),
+        }
+    }
+
+    const READ_CREATED: &str = r#"
+name: read created
+request: { method: GET, path: "/Users/1" }
+expect:
+  status: 200
+  body:
+    /meta/created: { type: string }
+capture: { created: /meta/created }
+"#;
+
+    #[test]
+    fn a_null_the_step_expects_and_captures_fails_the_expectation() {
+        let step = step(READ_CREATED);
+        let response = answer(
+            200,
+            serde_json::json!({"id": "1", "meta": {"created": null}}),
+        );
+        let (problems, captured) =
+            judge(&step, &response, &Vars::new()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(captured.is_empty());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("/meta/created: expected a string"),
+            "{problems:?}"
+        );
+        let label = step_label(&step, 1);
+        let graded = Graded::new("RFC7643 §3.1 L922-925", Level::Must, &step, &label);
+        let verdict = grade(graded, response.status, &problems);
+        assert_eq!(verdict.outcome, Outcome::Fail, "{verdict:?}");
+    }
+
+    #[test]
+    fn a_null_capture_is_a_problem_never_a_variable() {
+        let step = step(
+            r#"
+request: { method: GET, path: "/Users/1" }
+capture: { created: /meta/created, id: /id }
+"#,
+        );
+        let response = answer(
+            200,
+            serde_json::json!({"id": "1", "meta": {"created": null}}),
+        );
+        let (problems, captured) =
+            judge(&step, &response, &Vars::new()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            problems,
+            ["capture 'created': body /meta/created is null in the response"]
+        );
+        assert_eq!(captured, [("id".to_string(), Value::from("1"))]);
+    }
+
+    #[test]
+    fn a_present_value_is_captured() {
+        let step = step(READ_CREATED);
+        let response = answer(
+            200,
+            serde_json::json!({"id": "1", "meta": {"created": "2024-01-01T00:00:00Z"}}),
+        );
+        let (problems, captured) =
+            judge(&step, &response, &Vars::new()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            captured,
+            [("created".to_string(), Value::from("2024-01-01T00:00:00Z"))]
+        );
+    }
 
     #[test]
     fn the_endpoint_of_a_cleanup_path() {

@@ -74,3 +74,88 @@ pub fn evaluate(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn answer(json: Value) -> RecordedResponse {
+        RecordedResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: json.to_string(),
+            json: Some(json),
+        }
+    }
+
+    fn problems(schema: &str, json: Value) -> Vec<String> {
+        let expect = Expect {
+            schema: Some(schema.to_string()),
+            ..Expect::default()
+        };
+        evaluate(&expect, &answer(json), &Vars::new()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn service_provider_config() -> Value {
+        let feature = json!({"supported": false});
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+            "patch": feature, "changePassword": feature, "sort": feature, "etag": feature,
+            "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+            "filter": {"supported": false, "maxResults": 0},
+            "authenticationSchemes": [],
+        })
+    }
+
+    fn resource_type() -> Value {
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+            "id": "User", "name": "User", "endpoint": "/Users",
+            "schema": "urn:ietf:params:scim:schemas:core:2.0:User",
+        })
+    }
+
+    /// RFC 7643 §3.1 L849-852: the common attributes, meta included, are not required of the
+    /// ServiceProviderConfig and ResourceType discovery resources: absent or null is fine.
+    #[test]
+    fn discovery_resources_may_have_no_meta_or_a_null_one() {
+        for (schema, doc) in [
+            ("ServiceProviderConfig", service_provider_config()),
+            ("ResourceType", resource_type()),
+        ] {
+            for meta in [
+                None,
+                Some(Value::Null),
+                Some(
+                    json!({"resourceType": null, "created": null, "lastModified": null,
+                            "location": null, "version": null}),
+                ),
+            ] {
+                let mut doc = doc.clone();
+                if let (Some(meta), Some(o)) = (&meta, doc.as_object_mut()) {
+                    o.insert("meta".into(), meta.clone());
+                }
+                assert_eq!(
+                    problems(schema, doc),
+                    Vec::<String>::new(),
+                    "{schema} {meta:?}"
+                );
+            }
+            // What is there is still checked.
+            let mut doc = doc.clone();
+            doc["meta"] = json!({"created": "yesterday"});
+            assert!(!problems(schema, doc).is_empty(), "{schema}");
+        }
+    }
+
+    #[test]
+    fn a_user_with_a_null_meta_is_refused() {
+        let user = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "id": "1", "userName": "u", "meta": null,
+        });
+        assert!(!problems("User", user).is_empty());
+    }
+}

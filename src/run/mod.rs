@@ -6,6 +6,7 @@ mod case;
 mod context;
 mod created;
 mod expect;
+mod grade;
 pub mod matchers;
 mod outcome;
 pub mod schemas;

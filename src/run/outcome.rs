@@ -11,7 +11,8 @@ pub enum Outcome {
     Pass,
     /// A MUST requirement is broken.
     Fail,
-    /// A SHOULD (or MAY) requirement is broken.
+    /// A SHOULD requirement is broken. (A broken MAY is a pass with a note: the RFC leaves
+    /// it to the target.)
     Warn,
     /// Not run: the target does not advertise what the case needs, or it was deselected.
     Skip,
@@ -30,11 +31,12 @@ impl Outcome {
         }
     }
 
-    /// The outcome of a broken expectation at this level.
+    /// The outcome of a broken expectation at this level: a MAY never warns nor fails.
     pub fn for_broken(level: Level) -> Outcome {
         match level {
             Level::Must => Outcome::Fail,
-            Level::Should | Level::May => Outcome::Warn,
+            Level::Should => Outcome::Warn,
+            Level::May => Outcome::Pass,
         }
     }
 }
@@ -50,7 +52,8 @@ impl fmt::Display for Outcome {
 pub struct CaseResult {
     pub id: String,
     pub outcome: Outcome,
-    /// One line: why the case did not pass (None on pass).
+    /// One line: why the case did not pass; on a pass, the note of an optional (MAY)
+    /// behaviour the target does not have (None on a plain pass).
     pub message: Option<String>,
     /// Every broken expectation of the failing step.
     pub problems: Vec<String>,
