@@ -31,6 +31,16 @@ pub const MAX_RESULTS: usize = 200;
 /// The most attribute expressions one filter may hold; more answers 400 `tooMany`.
 pub const MAX_FILTER_EXPRESSIONS: usize = 50;
 
+/// The largest page this server answers: [`MAX_RESULTS`], or fewer under the `small-pages`
+/// variant (RFC 7644 §3.4.2.4 L1361-1370: the server "MAY return fewer results").
+pub fn max_results(cfg: &ServerConfig) -> usize {
+    if cfg.varies(super::Variant::SmallPages) {
+        super::variants::SMALL_PAGE
+    } else {
+        MAX_RESULTS
+    }
+}
+
 /// How a request reached the list: a GET (query in the URL) or a POST `.search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -105,9 +115,10 @@ pub fn list(
     } else {
         start - 1
     };
+    let max_results = max_results(cfg);
     let count = match q.count {
-        Some(c) if !cfg.has(Fault::CountIgnored) => (c.max(0) as usize).min(MAX_RESULTS),
-        _ => MAX_RESULTS,
+        Some(c) if !cfg.has(Fault::CountIgnored) => (c.max(0) as usize).min(max_results),
+        _ => max_results,
     };
     let page: Vec<&Hit> = hits.iter().skip(skip).take(count).collect();
     let projections: Vec<(Kind, Projection)> = kinds
