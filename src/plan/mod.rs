@@ -1,12 +1,15 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
 //! case whose required capability the target does not advertise, or that does not fit the
-//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`).
+//! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`),
+//! that reads back what the target alters or lacks (`kept`), or that expects a larger page
+//! than the target answers (`pages`).
 
 mod attr_uses;
 mod capabilities;
 mod discovery;
 mod kept;
 mod names;
+mod pages;
 mod profile_fit;
 mod required;
 
@@ -100,7 +103,8 @@ pub fn plan_for_profile(
                 skip: capabilities
                     .skip_reason(&case.requires)
                     .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case)))
-                    .or_else(|| kept::skip_reason(case, capabilities)),
+                    .or_else(|| kept::skip_reason(case, capabilities))
+                    .or_else(|| pages::skip_reason(case, capabilities)),
                 case: case.clone(),
             })
             .collect(),
