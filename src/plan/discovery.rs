@@ -119,14 +119,23 @@ fn record_user_subset(schemas: &[&Value], caps: &mut Capabilities, notes: &mut V
     }
 }
 
+/// True when `GET /Users?count=0` answers 200 within [`SEARCH_PROBE_WAIT`].
+async fn lists_users(client: &HttpClient) -> bool {
+    let mut request = OutgoingRequest::get("/Users");
+    request.query.push(("count".into(), "0".into()));
+    let answer = tokio::time::timeout(SEARCH_PROBE_WAIT, client.send(&request)).await;
+    matches!(answer, Ok(Ok(exchange)) if exchange.response.status == 200)
+}
+
 /// How long the search probe waits: a target slow to answer it keeps search unknown rather
 /// than holding up the run.
 const SEARCH_PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Asks `POST /Users/.search` for no resources (`count` 0). A 404, 405 or 501 answer means
-/// the target does not support queries by POST (RFC 7644 §3.4.3; §3.12 L3790-3792: 501 "does
-/// not support the request operation"); any other answer, or none within
-/// [`SEARCH_PROBE_WAIT`], leaves it unknown.
+/// Asks `POST /Users/.search` for no resources (`count` 0). A 405 or 501 answer, or a 404 while
+/// `GET /Users` answers 200 (so not a 404 for an empty result), means the target does not
+/// support queries by POST (RFC 7644 §3.4.3; §3.12 L3790-3792: 501 "does not support the
+/// request operation"); any other answer, or none within [`SEARCH_PROBE_WAIT`], leaves it
+/// unknown.
 async fn probe_search(client: &HttpClient, d: &mut Discovery) {
     if !d.capabilities.supports(Capability::Users) {
         return;
@@ -143,6 +152,10 @@ async fn probe_search(client: &HttpClient, d: &mut Discovery) {
         return;
     };
     let status = exchange.response.status;
+    if status == 404 && !lists_users(client).await {
+        // A 404 for a query that matches nothing tells nothing about POST itself.
+        return;
+    }
     if matches!(status, 404 | 405 | 501) {
         let evidence = format!("POST /Users/.search answered {status}");
         d.notes.push(format!(

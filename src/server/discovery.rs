@@ -109,7 +109,11 @@ fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
         "schemas": [urn::RESOURCE_TYPE],
         "id": kind.name(),
         "name": kind.name(),
-        "endpoint": format!("/{}", kind.segment()),
+        "endpoint": if cfg.has(Fault::ResourceTypeEndpointAbsolute) {
+            format!("{base}/{}", kind.segment())
+        } else {
+            format!("/{}", kind.segment())
+        },
         "description": schema.description,
         "schema": core,
     });
@@ -268,5 +272,8 @@ fn list_of(items: &[Value], cfg: &ServerConfig, params: &[(String, String)]) -> 
         .iter()
         .map(|v| Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
         .collect();
-    respond::bytes(StatusCode::OK, list_body(items.len(), 1, &bodies, cfg))
+    respond::bytes(
+        StatusCode::OK,
+        list_body(items.len(), 1, bodies.len(), &bodies, cfg),
+    )
 }

@@ -157,9 +157,13 @@ pub fn list(
     } else {
         StatusCode::OK
     };
+    let items_per_page = match q.count {
+        Some(asked) if cfg.has(Fault::ItemsPerPageRequested) => asked.max(0) as usize,
+        _ => bodies.len(),
+    };
     Ok(respond::bytes(
         status,
-        list_body(reported_total, shown_start, &bodies, cfg),
+        list_body(reported_total, shown_start, items_per_page, &bodies, cfg),
     ))
 }
 
@@ -201,8 +205,15 @@ fn indexed_candidates(
     )
 }
 
-/// A ListResponse assembled from pre-serialized resources.
-pub fn list_body(total: usize, start: usize, resources: &[Bytes], cfg: &ServerConfig) -> Bytes {
+/// A ListResponse assembled from pre-serialized resources; `items_per_page` is their number
+/// (RFC 7644 §3.4.2 L836-838) unless a fault says otherwise.
+pub fn list_body(
+    total: usize,
+    start: usize,
+    items_per_page: usize,
+    resources: &[Bytes],
+    cfg: &ServerConfig,
+) -> Bytes {
     let mut out =
         Vec::with_capacity(96 + resources.iter().map(Bytes::len).sum::<usize>() + resources.len());
     out.extend_from_slice(b"{");
@@ -211,8 +222,7 @@ pub fn list_body(total: usize, start: usize, resources: &[Bytes], cfg: &ServerCo
     }
     out.extend_from_slice(
         format!(
-            "\"totalResults\":{total},\"itemsPerPage\":{},\"startIndex\":{start},\"Resources\":[",
-            resources.len()
+            "\"totalResults\":{total},\"itemsPerPage\":{items_per_page},\"startIndex\":{start},\"Resources\":["
         )
         .as_bytes(),
     );
@@ -259,6 +269,9 @@ fn parse_filter(
             false
         }
     });
+    if !valid_somewhere && cfg.has(Fault::UnknownAttributeFilterAll) {
+        return Ok(None);
+    }
     if !valid_somewhere {
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
         return Err(ScimError::invalid_filter(detail));
