@@ -1,9 +1,12 @@
 //! What the target supports, capability by capability, with the evidence: what discovery
 //! found, then what the target's profile excludes; and the User attributes that calibration
 //! found the target alters or drops (RFC 7644 §3.3: the server "is free to alter and/or ignore
-//! POSTed content"); and the filter operators calibration found the target refuses (RFC 7644
+//! POSTed content"); the filter operators calibration found the target refuses (RFC 7644
 //! §3.12 Table 9: `invalidFilter` when "the specified attribute and filter comparison
-//! combination is not supported").
+//! combination is not supported"); the core User attributes the target's `/Schemas` leaves
+//! out (RFC 7644 §3.1 L429-431: a service provider "may only support a subset of the
+//! schema"); and the largest page it says it answers (`filter.maxResults`, RFC 7643 §5
+//! L1532-1533).
 
 use std::collections::BTreeMap;
 
@@ -17,6 +20,10 @@ pub struct Capabilities {
     altered_user_attributes: BTreeMap<String, String>,
     /// Filter operator (lower case: `sw`, `or`, `pr`, …) → how the target refused it.
     refused_filter_operators: BTreeMap<String, String>,
+    /// Core User attribute (lower case) → the evidence that the target does not support it.
+    unsupported_user_attributes: BTreeMap<String, String>,
+    /// The largest page the target answers, with the evidence.
+    max_results: Option<(usize, String)>,
 }
 
 impl Capabilities {
@@ -44,6 +51,29 @@ impl Capabilities {
         self.refused_filter_operators
             .get(&operator.to_ascii_lowercase())
             .map(String::as_str)
+    }
+
+    /// Records that the target does not support a core User attribute, with the evidence.
+    pub fn record_unsupported_user_attribute(&mut self, name: &str, evidence: impl Into<String>) {
+        self.unsupported_user_attributes
+            .insert(name.to_ascii_lowercase(), evidence.into());
+    }
+
+    /// The evidence that the target does not support this core User attribute, if it does not.
+    pub fn unsupported_user_attribute(&self, name: &str) -> Option<&str> {
+        self.unsupported_user_attributes
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// Records the largest page the target answers, with the evidence.
+    pub fn set_max_results(&mut self, max: usize, evidence: impl Into<String>) {
+        self.max_results = Some((max, evidence.into()));
+    }
+
+    /// The largest page the target answers, with the evidence, when it said.
+    pub fn max_results(&self) -> Option<(usize, &str)> {
+        self.max_results.as_ref().map(|(m, e)| (*m, e.as_str()))
     }
 
     /// Records a capability with the evidence (shown as the skip reason when unsupported).

@@ -1,6 +1,8 @@
 //! Reads `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (RFC 7644 §4) and derives
 //! what the target says it supports. Missing or broken discovery endpoints are tolerated:
-//! the capabilities they would have told stay unknown (and count as supported).
+//! the capabilities they would have told stay unknown (and count as supported). Also learnt:
+//! the largest page (`filter.maxResults`), the core User attributes `/Schemas` leaves out, and,
+//! by one `POST /Users/.search` asking for no resources, whether queries by POST work.
 
 use serde_json::Value;
 
@@ -8,7 +10,7 @@ use super::capabilities::Capabilities;
 use crate::http::{HttpClient, HttpError, OutgoingRequest};
 use crate::load::Capability;
 use crate::scim::pointer;
-use crate::scim::urn::ENTERPRISE_USER as ENTERPRISE;
+use crate::scim::urn::{self, ENTERPRISE_USER as ENTERPRISE};
 
 /// What discovery found, for the planner and the reports.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +69,102 @@ fn resources_of(list: &Value) -> Vec<&Value> {
     }
 }
 
+/// `filter.maxResults` as a non-negative integer (a numeric string is read too).
+fn max_results(spc: &Value) -> Option<usize> {
+    match pointer::get(spc, "/filter/maxResults")? {
+        Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Records each RFC 7643 §4.1 User attribute that the target's User schema (in `/Schemas`)
+/// does not list: the target supports a subset of the schema (RFC 7644 §3.1 L429-431).
+/// Nothing is recorded when `/Schemas` has no User schema or it lists no attributes.
+fn record_user_subset(schemas: &[&Value], caps: &mut Capabilities, notes: &mut Vec<String>) {
+    let Some(declared) = schemas
+        .iter()
+        .find(|s| s.get("id").and_then(Value::as_str) == Some(urn::USER))
+        .and_then(|s| s.get("attributes"))
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    else {
+        return;
+    };
+    let declared: Vec<&str> = declared
+        .iter()
+        .filter_map(|a| a.get("name").and_then(Value::as_str))
+        .collect();
+    let Some(rfc) = crate::scim::embedded::registry().schema(urn::USER) else {
+        return;
+    };
+    let missing: Vec<&str> = rfc
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .filter(|name| !declared.iter().any(|d| d.eq_ignore_ascii_case(name)))
+        .collect();
+    for name in &missing {
+        caps.record_unsupported_user_attribute(
+            name,
+            format!("/Schemas: the User schema does not list {name}"),
+        );
+    }
+    if !missing.is_empty() {
+        notes.push(format!(
+            "/Schemas: the User schema does not list {}; cases reading back, filtering on or \
+             patching them are skipped",
+            missing.join(", ")
+        ));
+    }
+}
+
+/// True when `GET /Users?count=0` answers 200 within [`SEARCH_PROBE_WAIT`].
+async fn lists_users(client: &HttpClient) -> bool {
+    let mut request = OutgoingRequest::get("/Users");
+    request.query.push(("count".into(), "0".into()));
+    let answer = tokio::time::timeout(SEARCH_PROBE_WAIT, client.send(&request)).await;
+    matches!(answer, Ok(Ok(exchange)) if exchange.response.status == 200)
+}
+
+/// How long the search probe waits: a target slow to answer it keeps search unknown rather
+/// than holding up the run.
+const SEARCH_PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Asks `POST /Users/.search` for no resources (`count` 0). A 405 or 501 answer, or a 404 while
+/// `GET /Users` answers 200 (so not a 404 for an empty result), means the target does not
+/// support queries by POST (RFC 7644 §3.4.3; §3.12 L3790-3792: 501 "does not support the
+/// request operation"); any other answer, or none within [`SEARCH_PROBE_WAIT`], leaves it
+/// unknown.
+async fn probe_search(client: &HttpClient, d: &mut Discovery) {
+    if !d.capabilities.supports(Capability::Users) {
+        return;
+    }
+    let mut request = OutgoingRequest::get("/Users/.search");
+    request.method = "POST".into();
+    request.body =
+        Some(serde_json::json!({"schemas": [urn::SEARCH_REQUEST], "count": 0}).to_string());
+    request
+        .headers
+        .push(("Content-Type".into(), "application/scim+json".into()));
+    let answer = tokio::time::timeout(SEARCH_PROBE_WAIT, client.send(&request)).await;
+    let Ok(Ok(exchange)) = answer else {
+        return;
+    };
+    let status = exchange.response.status;
+    if status == 404 && !lists_users(client).await {
+        // A 404 for a query that matches nothing tells nothing about POST itself.
+        return;
+    }
+    if matches!(status, 404 | 405 | 501) {
+        let evidence = format!("POST /Users/.search answered {status}");
+        d.notes.push(format!(
+            "{evidence}; queries by POST (RFC 7644 §3.4.3) are taken as not supported"
+        ));
+        d.capabilities.set(Capability::Search, false, evidence);
+    }
+}
+
 /// Discovers the target. Fails only when the target cannot be reached at all.
 pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
     let mut d = Discovery::default();
@@ -88,6 +186,12 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
                     format!("ServiceProviderConfig says {feature}.supported={s}"),
                 );
             }
+        }
+        if let Some(max) = max_results(&spc) {
+            caps.set_max_results(
+                max,
+                format!("ServiceProviderConfig says filter.maxResults={max}"),
+            );
         }
     }
 
@@ -151,6 +255,8 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
                 ));
             }
         }
+        record_user_subset(&resources_of(&schemas), &mut d.capabilities, &mut d.notes);
+        let caps = &mut d.capabilities;
         let ids: Vec<&str> = resources_of(&schemas)
             .iter()
             .filter_map(|s| s.get("id").and_then(Value::as_str))
@@ -169,6 +275,8 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
         }
     }
 
+    probe_search(client, &mut d).await;
+    let caps = &mut d.capabilities;
     let creds = client.credentials().is_some();
     caps.set(
         Capability::Credentials,

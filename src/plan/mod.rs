@@ -1,8 +1,8 @@
 //! Stage 2: which cases run. Selection by tag and spec section, then a skip reason for every
 //! case whose required capability the target does not advertise, or that does not fit the
 //! target's profile (`profile_fit`, reading the attribute uses of its requests: `attr_uses`),
-//! or reads back what the target alters (`kept`), or filters with an operator it refuses
-//! (`filters`).
+//! that reads back what the target alters or lacks (`kept`), that filters with an operator
+//! it refuses (`filters`), or that expects a larger page than the target answers (`pages`).
 
 mod attr_uses;
 mod capabilities;
@@ -10,6 +10,7 @@ mod discovery;
 mod filters;
 mod kept;
 mod names;
+mod pages;
 mod profile_fit;
 mod required;
 
@@ -104,7 +105,8 @@ pub fn plan_for_profile(
                     .skip_reason(&case.requires)
                     .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case)))
                     .or_else(|| kept::skip_reason(case, capabilities))
-                    .or_else(|| filters::skip_reason(case, capabilities)),
+                    .or_else(|| filters::skip_reason(case, capabilities))
+                    .or_else(|| pages::skip_reason(case, capabilities)),
                 case: case.clone(),
             })
             .collect(),

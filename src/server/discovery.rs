@@ -10,7 +10,7 @@ use super::bulk::{self, BULK_MAX_OPERATIONS};
 use super::error::ScimError;
 use super::faults::Fault;
 use super::kind::Kind;
-use super::list::{list_body, MAX_RESULTS};
+use super::list::{list_body, max_results};
 use super::query::{param, ListQuery};
 use super::resources::unknown;
 use super::respond;
@@ -60,7 +60,7 @@ pub fn service_provider_config(base: &str, cfg: &ServerConfig) -> Response {
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": true},
         "bulk": {"supported": bulk::SUPPORTED, "maxOperations": BULK_MAX_OPERATIONS, "maxPayloadSize": cfg.limits.max_body_bytes},
-        "filter": {"supported": true, "maxResults": MAX_RESULTS},
+        "filter": {"supported": true, "maxResults": max_results(cfg)},
         "changePassword": {"supported": true},
         "sort": {"supported": true},
         "etag": {"supported": true},
@@ -112,7 +112,11 @@ fn resource_type(kind: Kind, base: &str, cfg: &ServerConfig) -> Value {
         "schemas": [urn::RESOURCE_TYPE],
         "id": kind.name(),
         "name": kind.name(),
-        "endpoint": format!("/{}", kind.segment()),
+        "endpoint": if cfg.has(Fault::ResourceTypeEndpointAbsolute) {
+            format!("{base}/{}", kind.segment())
+        } else {
+            format!("/{}", kind.segment())
+        },
         "description": schema.description,
         "schema": core,
     });
@@ -203,6 +207,15 @@ fn schema_document(doc: &Value, base: &str, cfg: &ServerConfig) -> Value {
             }
         }
     }
+    if cfg.varies(Variant::UserSchemaSubset) && doc["id"] == json!(urn::USER) {
+        if let Some(attrs) = doc["attributes"].as_array_mut() {
+            attrs.retain(|a| {
+                a["name"]
+                    .as_str()
+                    .is_some_and(super::variants::in_user_schema_subset)
+            });
+        }
+    }
     drop_schemas(&mut doc, cfg);
     doc
 }
@@ -262,5 +275,8 @@ fn list_of(items: &[Value], cfg: &ServerConfig, params: &[(String, String)]) -> 
         .iter()
         .map(|v| Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
         .collect();
-    respond::bytes(StatusCode::OK, list_body(items.len(), 1, &bodies, cfg))
+    respond::bytes(
+        StatusCode::OK,
+        list_body(items.len(), 1, bodies.len(), &bodies, cfg),
+    )
 }

@@ -79,6 +79,8 @@ faults! {
     SortByIgnored => "sort-by-ignored", "RFC7644 §3.4.2.3: sortBy is ignored";
     SortOrderIgnored => "sort-order-ignored", "RFC7644 §3.4.2.3: sortOrder=descending is ignored";
     ListSchemaMissing => "list-schema-missing", "RFC7644 §3.4.2: the ListResponse has no schemas member";
+    ItemsPerPageRequested => "items-per-page-requested", "RFC7644 §3.4.2: itemsPerPage reports the count asked for instead of the number of resources returned";
+    UnknownAttributeFilterAll => "unknown-attribute-filter-all", "RFC7644 §3.4.2.2: a filter on an attribute no schema defines lists every resource instead of none (or 400 invalidFilter)";
     // Projection
     AttributesIgnored => "attributes-ignored", "RFC7644 §3.9: the attributes parameter is ignored";
     ExcludedAttributesIgnored => "excluded-attributes-ignored", "RFC7644 §3.9: the excludedAttributes parameter is ignored";
@@ -163,6 +165,7 @@ faults! {
     SchemasListsMessages => "schemas-lists-messages", "RFC7644 §3.1: /Schemas lists protocol message schemas (urn:ietf:params:scim:api:…)";
     SchemaNestedComplex => "schema-nested-complex", "RFC7643 §2.3.8: schema documents give a sub-attribute sub-attributes of its own";
     ResourceTypeSchemaNotUri => "resource-type-schema-not-uri", "RFC7643 §6: a ResourceType's schema is its name instead of the schema URI";
+    ResourceTypeEndpointAbsolute => "resource-type-endpoint-absolute", "RFC7643 §6: a ResourceType's endpoint is an absolute URL instead of relative to the base URL";
     SpcIntegersAsStrings => "spc-integers-as-strings", "RFC7643 §2.3.4 / §5: ServiceProviderConfig limits (maxOperations, maxPayloadSize, maxResults) are strings";
     // Authentication
     NoAuth => "no-auth", "RFC7644 §2 / §7.4: requests without valid credentials are served";

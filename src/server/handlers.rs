@@ -210,6 +210,7 @@ pub async fn search(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ScimError> {
+    refuse_search(state.config())?;
     let kind = kind_of(&segment, state.config())?;
     let q = ListQuery::from_search_request(&json_body(&headers, &body, state.config())?)?;
     list::list(&state, &[kind], &q, Via::Search)
@@ -220,8 +221,22 @@ pub async fn search_all(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ScimError> {
+    refuse_search(state.config())?;
     let q = ListQuery::from_search_request(&json_body(&headers, &body, state.config())?)?;
     list::list(&state, &Kind::ALL, &q, Via::Search)
+}
+
+/// Under the `no-search` variant, `POST …/.search` answers 501 Not Implemented (RFC 7644
+/// §3.12 L3790-3792: the service provider "does not support the request operation").
+fn refuse_search(cfg: &ServerConfig) -> Result<(), ScimError> {
+    if cfg.varies(Variant::NoSearch) {
+        return Err(ScimError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            None,
+            "this service provider does not support POST /.search queries",
+        ));
+    }
+    Ok(())
 }
 
 pub async fn create(

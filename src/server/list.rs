@@ -34,6 +34,16 @@ pub const MAX_FILTER_EXPRESSIONS: usize = 50;
 /// The operators the `filter-eq-only` variant evaluates.
 const EQ_ONLY: [&str; 2] = ["eq", "and"];
 
+/// The largest page this server answers: [`MAX_RESULTS`], or fewer under the `small-pages`
+/// variant (RFC 7644 §3.4.2.4 L1361-1370: the server "MAY return fewer results").
+pub fn max_results(cfg: &ServerConfig) -> usize {
+    if cfg.varies(super::Variant::SmallPages) {
+        super::variants::SMALL_PAGE
+    } else {
+        MAX_RESULTS
+    }
+}
+
 /// How a request reached the list: a GET (query in the URL) or a POST `.search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -108,9 +118,10 @@ pub fn list(
     } else {
         start - 1
     };
+    let max_results = max_results(cfg);
     let count = match q.count {
-        Some(c) if !cfg.has(Fault::CountIgnored) => (c.max(0) as usize).min(MAX_RESULTS),
-        _ => MAX_RESULTS,
+        Some(c) if !cfg.has(Fault::CountIgnored) => (c.max(0) as usize).min(max_results),
+        _ => max_results,
     };
     let page: Vec<&Hit> = hits.iter().skip(skip).take(count).collect();
     let projections: Vec<(Kind, Projection)> = kinds
@@ -149,9 +160,13 @@ pub fn list(
     } else {
         StatusCode::OK
     };
+    let items_per_page = match q.count {
+        Some(asked) if cfg.has(Fault::ItemsPerPageRequested) => asked.max(0) as usize,
+        _ => bodies.len(),
+    };
     Ok(respond::bytes(
         status,
-        list_body(reported_total, shown_start, &bodies, cfg),
+        list_body(reported_total, shown_start, items_per_page, &bodies, cfg),
     ))
 }
 
@@ -193,8 +208,15 @@ fn indexed_candidates(
     )
 }
 
-/// A ListResponse assembled from pre-serialized resources.
-pub fn list_body(total: usize, start: usize, resources: &[Bytes], cfg: &ServerConfig) -> Bytes {
+/// A ListResponse assembled from pre-serialized resources; `items_per_page` is their number
+/// (RFC 7644 §3.4.2 L836-838) unless a fault says otherwise.
+pub fn list_body(
+    total: usize,
+    start: usize,
+    items_per_page: usize,
+    resources: &[Bytes],
+    cfg: &ServerConfig,
+) -> Bytes {
     let mut out =
         Vec::with_capacity(96 + resources.iter().map(Bytes::len).sum::<usize>() + resources.len());
     out.extend_from_slice(b"{");
@@ -203,8 +225,7 @@ pub fn list_body(total: usize, start: usize, resources: &[Bytes], cfg: &ServerCo
     }
     out.extend_from_slice(
         format!(
-            "\"totalResults\":{total},\"itemsPerPage\":{},\"startIndex\":{start},\"Resources\":[",
-            resources.len()
+            "\"totalResults\":{total},\"itemsPerPage\":{items_per_page},\"startIndex\":{start},\"Resources\":["
         )
         .as_bytes(),
     );
@@ -268,6 +289,9 @@ fn parse_filter(
             false
         }
     });
+    if !valid_somewhere && cfg.has(Fault::UnknownAttributeFilterAll) {
+        return Ok(None);
+    }
     if !valid_somewhere {
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
         return Err(ScimError::invalid_filter(detail));

@@ -66,6 +66,15 @@ variants! {
     DigitIds => "digit-ids",
         "resource ids are short digit strings (\"17\") instead of UUIDs",
         "RFC7643 §3.1 L863-869: \"id\" is \"A unique identifier for a SCIM resource as defined by the service provider\"";
+    NoSearch => "no-search",
+        "POST /.search, at the root and under each endpoint, is not supported: it answers 501 Not Implemented",
+        "RFC7644 §3.4.3 L1464-1465: \"Clients MAY execute queries … using the HTTP POST verb combined with the \\\"/.search\\\" path extension\"; RFC7644 §3.12 L3790-3792 (Table 8): 501 \"Service provider does not support the request operation\"";
+    SmallPages => "small-pages",
+        "pages hold at most 2 resources whatever count asks (ServiceProviderConfig filter.maxResults=2); itemsPerPage and totalResults stay exact",
+        "RFC7644 §3.4.2.4 L1361-1370: count \"MUST NOT return more results than specified, although it MAY return fewer results.  If unspecified, the maximum number of results is set by the service provider\"; RFC7643 §5 L1532-1533: maxResults, \"the maximum number of resources returned in a response\"";
+    UserSchemaSubset => "user-schema-subset",
+        "the User schema is a subset (userName, name, displayName, emails, active, externalId, groups, password): /Schemas lists only those, and other core User attributes sent are ignored (not stored, not returned)",
+        "RFC7644 §3.1 L429-431: \"some service providers may only support a subset of the schema defined in [RFC7643]\"; RFC7644 §3.3 L607-608: \"the server is free to alter and/or ignore POSTed content\"";
     ComputedDisplayName => "computed-display-name",
         "a User's displayName is computed by the server from name.givenName and name.familyName (or userName), whatever the client sent",
         "RFC7644 §3.3 L607-608: \"the server is free to alter and/or ignore POSTed content\"";
@@ -117,6 +126,34 @@ impl FromStr for Variant {
             .find(|v| v.name() == s)
             .ok_or_else(|| UnknownVariant(s.to_string()))
     }
+}
+
+/// The largest page under the `small-pages` variant (advertised as `filter.maxResults`).
+pub const SMALL_PAGE: usize = 2;
+
+/// The core User attributes of the `user-schema-subset` variant; others are ignored on write.
+pub const USER_SCHEMA_SUBSET: &[&str] = &[
+    "userName",
+    "name",
+    "displayName",
+    "emails",
+    "active",
+    "externalId",
+    "groups",
+    "password",
+];
+
+/// True when the `user-schema-subset` variant keeps the core User attribute `name`
+/// (case-insensitively, RFC 7643 §2.1); common attributes (`id`, `meta`, `schemas`) and
+/// extension containers (`urn:…`) are not part of the User schema and are always kept.
+pub fn in_user_schema_subset(name: &str) -> bool {
+    let common = ["id", "externalId", "meta", "schemas"];
+    let is_urn = name.len() > 4 && name[..4].eq_ignore_ascii_case("urn:");
+    is_urn
+        || common.iter().any(|c| c.eq_ignore_ascii_case(name))
+        || USER_SCHEMA_SUBSET
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// The next id of the `digit-ids` variant: unique in the process, never reused.

@@ -152,12 +152,16 @@ pub fn unique_keys(
         .collect()
 }
 
-/// What the server computes itself whatever the client sent (the `computed-display-name`
-/// variant), applied before a write is compared with what is stored.
+/// What the server computes or ignores itself whatever the client sent (the
+/// `computed-display-name` and `user-schema-subset` variants), applied before a write is
+/// compared with what is stored.
 pub fn apply_computed(ctx: &Ctx<'_>, kind: Kind, attrs: &mut Attributes) {
     if kind == Kind::User && ctx.cfg.varies(super::Variant::ComputedDisplayName) {
         let computed = computed_display_name(attrs);
         attrs.insert("displayName".into(), Value::String(computed));
+    }
+    if kind == Kind::User && ctx.cfg.varies(super::Variant::UserSchemaSubset) {
+        attrs.retain(|name, _| super::variants::in_user_schema_subset(name));
     }
 }
 

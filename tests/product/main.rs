@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod adapts;
 mod architecture;
 mod auth;
 mod cleanup;

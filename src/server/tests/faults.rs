@@ -246,6 +246,7 @@ async fn probe_more(c: &Client, fault: Fault) -> String {
             format!("{} {} {}", r.status, rt.get("schemas").is_some(), rt["schema"])
         }
         DiscoveryPaginated | SchemasListsMessages => c.get("/Schemas?count=1").await.json()["Resources"].as_array().map_or(0, Vec::len).to_string(),
+        ResourceTypeEndpointAbsolute => c.get("/ResourceTypes/User").await.json()["endpoint"].to_string(),
         SchemaNestedComplex => c.get(&format!("/Schemas/{GROUP}")).await.body.matches("complex").count().to_string(),
         SpcIntegersAsStrings => c.get("/ServiceProviderConfig").await.json()["bulk"]["maxOperations"].to_string(),
         BulkReturns201 | BulkReportsErrorsOnly | BulkIdUsedAsId => {
@@ -359,6 +360,15 @@ async fn probe(c: &Client, fault: Fault) -> String {
             }
             let r = c.get("/Users?count=1").await.json();
             format!("{} {}", r["totalResults"], r["itemsPerPage"])
+        }
+        ItemsPerPageRequested => {
+            create(c, user("a")).await;
+            create(c, user("b")).await;
+            c.get("/Users?count=5").await.json()["itemsPerPage"].to_string()
+        }
+        UnknownAttributeFilterAll => {
+            create(c, user("a")).await;
+            total(c, r#"noSuchAttribute eq "a""#).await
         }
         StartIndexZeroBased => {
             create(c, user("a")).await;
