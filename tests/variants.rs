@@ -15,7 +15,7 @@ mod generated;
 #[path = "support/pipeline.rs"]
 mod pipeline;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +24,7 @@ use pipeline::run_suite_against;
 use scimspec::load::{self, Suite};
 use scimspec::plan::Selection;
 use scimspec::run::{CaseResult, Outcome};
-use scimspec::server::{ServerConfig, Variant};
+use scimspec::server::{Fault, ServerConfig, Variant};
 
 const TOKEN: &str = "variant-test-token";
 const ALL: &str = "all variants at once";
@@ -38,7 +38,11 @@ struct Finding {
     passed: usize,
 }
 
-fn run_suite(suite: &Suite, variants: Vec<Variant>) -> Vec<(String, CaseResult)> {
+fn run_suite(
+    suite: &Suite,
+    variants: Vec<Variant>,
+    fault: Option<Fault>,
+) -> Vec<(String, CaseResult)> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -46,6 +50,7 @@ fn run_suite(suite: &Suite, variants: Vec<Variant>) -> Vec<(String, CaseResult)>
     let config = ServerConfig {
         token: Some(TOKEN.into()),
         variants,
+        fault,
         ..ServerConfig::default()
     };
     runtime.block_on(run_suite_against(config, suite, &Selection::default(), 1))
@@ -83,17 +88,88 @@ fn trial(
     table: Arc<Mutex<BTreeMap<String, Finding>>>,
 ) -> Trial {
     Trial::test(name.clone(), move || {
-        let f = finding(&run_suite(&suite, variants));
+        let f = finding(&run_suite(&suite, variants, None));
         table.lock().expect("table").insert(name, f);
         Ok(())
     })
+}
+
+/// What a fault did under every variant at once: the cases that caught it, or why none did.
+#[derive(Debug, Clone, Default)]
+struct FaultUnderVariants {
+    caught_by: usize,
+    /// For an uncaught fault: a case that catches it on the default server, and what it did
+    /// under the variants (its skip reason, usually).
+    why_not: Option<String>,
+}
+
+/// The cases that catch `fault` on the default server, from `suites/FAULTS.md`.
+fn default_catchers(fault: Fault) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("suites/FAULTS.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    let head = format!("| `{}` |", fault.name());
+    doc.lines()
+        .find(|l| l.starts_with(&head))
+        .and_then(|l| l.rsplit('|').nth(1))
+        .map(|cell| {
+            cell.split(',')
+                .map(|c| c.trim().trim_matches('`').to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `fault` under every variant: caught when a case fails or warns that does not already do so
+/// under the variants alone (`already`).
+fn fault_trial(
+    fault: Fault,
+    suite: Arc<Suite>,
+    already: Arc<BTreeSet<String>>,
+    faults: Arc<Mutex<BTreeMap<&'static str, FaultUnderVariants>>>,
+) -> Trial {
+    Trial::test(
+        format!("fault::{} under every variant", fault.name()),
+        move || {
+            let results = run_suite(&suite, Variant::all().to_vec(), Some(fault));
+            let caught_by = results
+                .iter()
+                .filter(|(id, r)| {
+                    matches!(r.outcome, Outcome::Fail | Outcome::Warn) && !already.contains(id)
+                })
+                .count();
+            let why_not = (caught_by == 0).then(|| {
+                let catchers = default_catchers(fault);
+                results
+                    .iter()
+                    .find(|(id, _)| catchers.contains(id))
+                    .map(|(id, r)| {
+                        format!(
+                            "`{id}` (catches it by default) {}: {}",
+                            r.outcome,
+                            stable(&r.message.clone().unwrap_or_default())
+                        )
+                    })
+                    .unwrap_or_else(|| "no case that catches it by default ran".into())
+            });
+            faults
+                .lock()
+                .expect("faults")
+                .insert(fault.name(), FaultUnderVariants { caught_by, why_not });
+            Ok(())
+        },
+    )
 }
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
+fn render(
+    table: &BTreeMap<String, Finding>,
+    faults: &BTreeMap<&'static str, FaultUnderVariants>,
+    suite: &Suite,
+) -> String {
     // Cases replaying a provisioning client's requests, by id, with the client's name.
     let entra: BTreeMap<&str, &str> = suite
         .cases
@@ -162,13 +238,30 @@ fn render(table: &BTreeMap<String, Finding>, suite: &Suite) -> String {
             ));
         }
     }
+    let caught = faults.values().filter(|f| f.caught_by > 0).count();
+    out.push_str(&format!(
+        "\n## Faults under every variant at once\n\nThe fault catalogue against a server that \
+         also makes every choice above: {caught} of {} faults are still caught. Those that are \
+         not break a rule the variants take out of play (no ETags, no filtering, no Groups, …) \
+         or are caught only by cases that then skip:\n\n",
+        faults.len()
+    ));
+    for (name, f) in faults {
+        if let Some(why) = &f.why_not {
+            out.push_str(&format!("- `{name}` — {}\n", cell(why)));
+        }
+    }
     out
 }
 
 /// Writes (with `SCIMSPEC_BLESS`) or checks `suites/VARIANTS.md`; `false` when out of date.
-fn write_or_check(table: &BTreeMap<String, Finding>, suite: &Suite) -> bool {
+fn write_or_check(
+    table: &BTreeMap<String, Finding>,
+    faults: &BTreeMap<&'static str, FaultUnderVariants>,
+    suite: &Suite,
+) -> bool {
     generated::write_or_check(
-        &render(table, suite),
+        &render(table, faults, suite),
         "suites/VARIANTS.md",
         "SCIMSPEC_BLESS=1 cargo test --test variants (a variant's false alarms changed)",
     )
@@ -195,10 +288,28 @@ fn main() -> ExitCode {
         Arc::clone(&suite),
         Arc::clone(&table),
     ));
+    let faults = Arc::new(Mutex::new(BTreeMap::new()));
+    let already: Arc<BTreeSet<String>> = Arc::new(
+        run_suite(&suite, Variant::all().to_vec(), None)
+            .into_iter()
+            .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
+            .map(|(id, _)| id)
+            .collect(),
+    );
+    for fault in Fault::all() {
+        trials.push(fault_trial(
+            *fault,
+            Arc::clone(&suite),
+            Arc::clone(&already),
+            Arc::clone(&faults),
+        ));
+    }
     let conclusion = libtest_mimic::run(&args, trials);
     let table = table.lock().expect("table");
-    let every_trial_ran = table.len() == Variant::all().len() + 1;
-    let current = !every_trial_ran || write_or_check(&table, &suite);
+    let faults = faults.lock().expect("faults");
+    let every_trial_ran =
+        table.len() == Variant::all().len() + 1 && faults.len() == Fault::all().len();
+    let current = !every_trial_ran || write_or_check(&table, &faults, &suite);
     if conclusion.has_failed() || !current {
         ExitCode::from(101)
     } else {
