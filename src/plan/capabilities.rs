@@ -16,6 +16,8 @@ use crate::load::Capability;
 #[derive(Debug, Clone, Default)]
 pub struct Capabilities {
     known: BTreeMap<Capability, (bool, String)>,
+    /// User attributes (lower case) the target's `/Schemas` declares required.
+    required_user_attributes: std::collections::BTreeSet<String>,
     /// User attribute (lower case) → what calibration sent and read back.
     altered_user_attributes: BTreeMap<String, String>,
     /// Filter operator (lower case: `sw`, `or`, `pr`, …) → how the target refused it.
@@ -27,6 +29,23 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// Records that the target's schema requires a User attribute.
+    pub fn record_required_user_attribute(&mut self, name: &str) {
+        self.required_user_attributes
+            .insert(name.to_ascii_lowercase());
+    }
+
+    /// True when the target's schema requires this User attribute.
+    pub fn requires_user_attribute(&self, name: &str) -> bool {
+        self.required_user_attributes
+            .contains(&name.to_ascii_lowercase())
+    }
+
+    /// The User attributes the target requires (lower case).
+    pub fn required_user_attributes(&self) -> impl Iterator<Item = &str> {
+        self.required_user_attributes.iter().map(String::as_str)
+    }
+
     /// Records that the target does not keep a User attribute as sent, with the evidence.
     pub fn record_altered_user_attribute(&mut self, name: &str, evidence: impl Into<String>) {
         self.altered_user_attributes

@@ -247,6 +247,9 @@ pub async fn discover(client: &HttpClient) -> Result<Discovery, HttpError> {
 
     if let Some(schemas) = fetch(client, "/Schemas", &mut d.notes).await? {
         d.required = super::Required::from_schemas(&resources_of(&schemas));
+        for a in &d.required.user {
+            d.capabilities.record_required_user_attribute(&a.name);
+        }
         for (kind, attrs) in [("User", &d.required.user), ("Group", &d.required.group)] {
             for a in attrs {
                 d.notes.push(format!(

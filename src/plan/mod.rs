@@ -13,6 +13,7 @@ mod names;
 mod pages;
 mod profile_fit;
 mod required;
+mod required_fit;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
@@ -106,7 +107,8 @@ pub fn plan_for_profile(
                     .or_else(|| profile.and_then(|p| profile_fit::skip_reason(p, case)))
                     .or_else(|| kept::skip_reason(case, capabilities))
                     .or_else(|| filters::skip_reason(case, capabilities))
-                    .or_else(|| pages::skip_reason(case, capabilities)),
+                    .or_else(|| pages::skip_reason(case, capabilities))
+                    .or_else(|| required_fit::skip_reason(case, capabilities)),
                 case: case.clone(),
             })
             .collect(),
