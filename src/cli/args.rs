@@ -115,6 +115,9 @@ pub struct TargetArgs {
     /// Target profile: a shipped name (xmatters, alexishr, samanage, okta) or a .toml file.
     #[arg(long, env = "SCIMSPEC_PROFILE", value_name = "NAME|PATH")]
     pub profile: Option<String>,
+    /// Run even when the preflight finds the credentials refused or no SCIM base URL.
+    #[arg(long, env = "SCIMSPEC_NO_PREFLIGHT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_preflight: bool,
 }
 
 /// Which cases run: by tag, spec section and id (shared by `run` and `compare`).
