@@ -169,6 +169,13 @@ pub struct RunArgs {
     /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
     #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+    /// Also write the run as JSON here (its shape: schemas/report.schema.json).
+    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Also write a Markdown summary here, e.g. "$GITHUB_STEP_SUMMARY" (appended to when the
+    /// file exists).
+    #[arg(long, env = "SCIMSPEC_REPORT_MARKDOWN", value_name = "FILE")]
+    pub report_markdown: Option<PathBuf>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
