@@ -236,6 +236,9 @@ pub struct CompareArgs {
     /// Directory for compare.md, compare.html and compare-junit.xml (default: reports).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write every target's run as JSON in one file (shape: schemas/report.schema.json).
+    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
     #[command(flatten)]
     pub select: SelectArgs,
 }

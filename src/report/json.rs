@@ -105,14 +105,26 @@ pub fn render(report: &RunReport, baseline: Option<&Comparison>, generated: &str
     text
 }
 
+/// One target's run in a report of several (`compare`).
+#[derive(Debug, Clone, Copy)]
+pub struct NamedRun<'a> {
+    pub name: &'a str,
+    pub report: &'a RunReport,
+    pub baseline: Option<&'a Comparison>,
+    /// Why the target could not be run at all, if it could not.
+    pub problem: Option<&'a str>,
+}
+
 /// Several runs in one report (`compare`): each target's run under its name.
-pub fn render_many(runs: &[(&str, &RunReport, Option<&Comparison>)], generated: &str) -> String {
+pub fn render_many(runs: &[NamedRun<'_>], generated: &str) -> String {
     let targets: Vec<Value> = runs
         .iter()
-        .map(|(name, report, baseline)| {
-            let mut v = to_value(report, *baseline, generated);
+        .map(|run| {
+            let show = |text: &str| run.report.redactor.show(text);
+            let mut v = to_value(run.report, run.baseline, generated);
             if let Value::Object(map) = &mut v {
-                map.insert("name".into(), json!(report.redactor.show(name)));
+                map.insert("name".into(), json!(show(run.name)));
+                map.insert("problem".into(), json!(run.problem.map(show)));
                 map.remove("tool");
                 map.remove("generated");
                 map.remove("version");

@@ -65,10 +65,16 @@ fn json_report_of_a_run() {
     assert_golden("report.json", &stable_json(&text));
 
     let (plain, _) = reports::run_report(TARGET, reports::results(), None);
+    let run = |name, report, baseline, problem| json::NamedRun {
+        name,
+        report,
+        baseline,
+        problem,
+    };
     let many = json::render_many(
         &[
-            ("vendor", &report, comparison.as_ref()),
-            ("plain", &plain, None),
+            run("vendor", &report, comparison.as_ref(), None),
+            run("offline", &plain, None, Some("target unreachable")),
         ],
         GENERATED,
     );
@@ -140,4 +146,37 @@ fn run_writes_json_and_markdown_reports() {
         "appended: {md}"
     );
     assert!(md.contains("**1 passed · 0 failed"), "{md}");
+}
+
+#[test]
+fn compare_writes_every_target_in_one_json_report() {
+    let dir = TempDir::new("compare-json");
+    let config = format!(
+        "[targets.embedded]\n\n[targets.offline]\nurl = \"{}\"\n",
+        crate::support::UNREACHABLE
+    );
+    let config_path = dir.write("c.toml", config);
+    let json_path = dir.join("compare.json");
+    scimspec()
+        .args(["compare", "--config"])
+        .arg(&config_path)
+        .args(["--exact", "rfc7644-3.3-create-returns-201", "--out"])
+        .arg(dir.join("out"))
+        .arg("--report-json")
+        .arg(&json_path)
+        .exits(1);
+    let value: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("written")).expect("JSON");
+    assert_valid_report(&value);
+    let targets = value["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[0]["name"], "embedded");
+    assert_eq!(targets[0]["counts"]["pass"], 1);
+    assert_eq!(targets[0]["problem"], Value::Null);
+    assert!(
+        targets[1]["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("unreachable")),
+        "{value}"
+    );
 }
