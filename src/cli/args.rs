@@ -15,7 +15,8 @@ use crate::entra::Dialect;
     version,
     about = "SCIM 2.0 (RFC 7643/7644) and Microsoft Entra ID conformance test suite",
     after_help = "Exit codes: 0 no MUST case failed; 1 a case failed or could not be evaluated; \
-                  2 usage, configuration or case-file error (or no case ran); 3 target unreachable; \
+                  2 usage, configuration or case-file error, credentials refused or no SCIM base URL \
+                  (the preflight), or no case ran; 3 target unreachable; \
                   130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."
 )]
 pub struct Cli {

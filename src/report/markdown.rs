@@ -180,9 +180,9 @@ mod tests {
 
     #[test]
     fn lines_past_the_budget_are_not_added() {
-        let mut out = String::from("12345");
-        assert!(push_within(&mut out, "67", 8));
-        assert!(!push_within(&mut out, "9", 8));
+        let mut out = String::from("12345\n");
+        assert!(push_within(&mut out, "67", 9));
+        assert!(!push_within(&mut out, "9", 9));
         assert_eq!(out, "12345\n67\n");
     }
 }
