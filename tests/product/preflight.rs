@@ -108,3 +108,23 @@ fn the_embedded_server_passes_the_preflight() {
         .exits(0);
     assert!(!all.contains("preflight:"), "{all}");
 }
+
+#[test]
+fn the_config_file_can_turn_the_preflight_off() {
+    let (server, _) = guarded();
+    let dir = TempDir::new("preflight-config");
+    let filter = "rfc7644-3.3-create-returns-201";
+    let config = dir.write(
+        "c.toml",
+        format!(
+            "[targets.t]\nurl = \"{}\"\ntoken = \"wrong\"\nno_preflight = true\n",
+            server.base_url()
+        ),
+    );
+    scimspec()
+        .args(["run", "--exact", filter, "--config"])
+        .arg(&config)
+        .junit_in(&dir)
+        .exits(1);
+    assert!(dir.junit().contains(filter), "the case ran");
+}
