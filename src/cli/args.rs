@@ -15,7 +15,8 @@ use crate::entra::Dialect;
     version,
     about = "SCIM 2.0 (RFC 7643/7644) and Microsoft Entra ID conformance test suite",
     after_help = "Exit codes: 0 no MUST case failed; 1 a case failed or could not be evaluated; \
-                  2 usage, configuration or case-file error (or no case ran); 3 target unreachable; \
+                  2 usage, configuration or case-file error, credentials refused or no SCIM base URL \
+                  (the preflight), or no case ran; 3 target unreachable; \
                   130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."
 )]
 pub struct Cli {
@@ -115,6 +116,9 @@ pub struct TargetArgs {
     /// Target profile: a shipped name (xmatters, alexishr, samanage, okta) or a .toml file.
     #[arg(long, env = "SCIMSPEC_PROFILE", value_name = "NAME|PATH")]
     pub profile: Option<String>,
+    /// Run even when the preflight finds the credentials refused or no SCIM base URL.
+    #[arg(long, env = "SCIMSPEC_NO_PREFLIGHT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_preflight: bool,
 }
 
 /// Which cases run: by tag, spec section and id (shared by `run` and `compare`).
@@ -166,6 +170,13 @@ pub struct RunArgs {
     /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
     #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+    /// Also write the run as JSON here (its shape: schemas/report.schema.json).
+    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Also write a Markdown summary here, e.g. "$GITHUB_STEP_SUMMARY" (appended to when the
+    /// file exists).
+    #[arg(long, env = "SCIMSPEC_REPORT_MARKDOWN", value_name = "FILE")]
+    pub report_markdown: Option<PathBuf>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -226,6 +237,9 @@ pub struct CompareArgs {
     /// Directory for compare.md, compare.html and compare-junit.xml (default: reports).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write every target's run as JSON in one file (shape: schemas/report.schema.json).
+    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
     #[command(flatten)]
     pub select: SelectArgs,
 }

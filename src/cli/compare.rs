@@ -14,6 +14,7 @@ use crate::baseline::Baseline;
 use crate::compare::{self, ComparedTarget};
 use crate::config::{Config, TargetConfig};
 use crate::exit::Exit;
+use crate::report::json;
 use crate::run::Interrupt;
 
 /// The targets to compare: `--only` ones (in the file's order) or all.
@@ -94,6 +95,9 @@ pub fn compare(args: &CompareArgs) -> Outcome {
     for run in &result.runs {
         output::protect(&run.redactor);
     }
+    if let Some(path) = &args.report_json {
+        write_json(path, &result)?;
+    }
     out(&compare::summary(&result));
     if let Some(signal) = listener.received() {
         output::err(&format!(
@@ -117,4 +121,20 @@ fn exit_of(result: &compare::CompareResult) -> Exit {
     } else {
         Exit::Failed
     }
+}
+
+/// Every target's run in one JSON report.
+fn write_json(path: &std::path::Path, result: &compare::CompareResult) -> Result<(), CommandError> {
+    let runs: Vec<json::NamedRun<'_>> = result
+        .runs
+        .iter()
+        .map(|r| json::NamedRun {
+            name: &r.name,
+            report: &r.report,
+            baseline: r.baseline.as_ref(),
+            problem: r.problem.as_deref(),
+        })
+        .collect();
+    let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    super::run::write_file(path, &json::render_many(&runs, &generated), false)
 }

@@ -142,6 +142,7 @@ fn flag_layer(t: &TargetArgs) -> Result<TargetConfig, CommandError> {
         max_body: t.max_body,
         insecure: t.insecure.then_some(true),
         ca_cert: t.ca_cert.clone(),
+        no_preflight: t.no_preflight.then_some(true),
         ..TargetConfig::default()
     };
     if let Some(token) = t.token.as_ref().filter(|t| !t.is_empty()) {
@@ -258,6 +259,7 @@ pub fn finish(
             .map(Duration::from_secs),
         insecure: merged.insecure.unwrap_or(false),
         ca_cert: merged.ca_cert.clone(),
+        no_preflight: merged.no_preflight.unwrap_or(false),
     };
     let settings = RunSettings {
         suites: merged.suites.unwrap_or_default(),

@@ -79,6 +79,7 @@ pub fn run(args: &RunArgs) -> Outcome {
         baseline::compare(b, &report.results, &ids)
     });
     write_junit(&report, &properties, comparison.as_ref(), &settings)?;
+    write_reports(args, &report, comparison.as_ref())?;
     out(&report::summary::render(
         &report,
         Some(&settings.junit.display().to_string()),
@@ -183,4 +184,49 @@ fn write_junit(
         &settings.junit,
     )?;
     Ok(())
+}
+
+/// The JSON report and the Markdown summary, when asked for. The summary is appended to an
+/// existing file: `$GITHUB_STEP_SUMMARY` collects every step's.
+fn write_reports(
+    args: &RunArgs,
+    report: &RunReport,
+    baseline: Option<&Comparison>,
+) -> Result<(), CommandError> {
+    if let Some(path) = &args.report_json {
+        let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        write_file(
+            path,
+            &report::json::render(report, baseline, &generated),
+            false,
+        )?;
+    }
+    if let Some(path) = &args.report_markdown {
+        write_file(path, &report::markdown::render(report, baseline), true)?;
+    }
+    Ok(())
+}
+
+/// Writes (or appends) `text` to `path`, creating its directory.
+pub(super) fn write_file(
+    path: &std::path::Path,
+    text: &str,
+    append: bool,
+) -> Result<(), CommandError> {
+    use std::io::Write as _;
+    let err = |source| CommandError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(err)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .map_err(err)?;
+    file.write_all(text.as_bytes()).map_err(err)
 }

@@ -59,6 +59,8 @@ pub struct TargetConfig {
     pub jobs: Option<usize>,
     pub insecure: Option<bool>,
     pub ca_cert: Option<PathBuf>,
+    /// Skip the preflight check of credentials and base URL.
+    pub no_preflight: Option<bool>,
     pub baseline: Option<PathBuf>,
     pub junit: Option<PathBuf>,
     pub suites: Option<Vec<PathBuf>>,
@@ -101,6 +103,7 @@ impl TargetConfig {
             jobs: self.jobs.or(base.jobs),
             insecure: self.insecure.or(base.insecure),
             ca_cert: self.ca_cert.or(base.ca_cert),
+            no_preflight: self.no_preflight.or(base.no_preflight),
             baseline: self.baseline.or(base.baseline),
             junit: self.junit.or(base.junit),
             suites: self.suites.or(base.suites),

@@ -5,7 +5,9 @@
 pub mod compare;
 pub mod coverage;
 pub mod entra_verdict;
+pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod summary;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,8 @@ use thiserror::Error;
 use crate::http::HttpError;
 use crate::profile::ProfileError;
 
+pub use super::preflight::PreflightError;
+
 #[derive(Debug, Error)]
 pub enum TargetError {
     /// The target is given wrongly (not an http(s) URL).
@@ -18,6 +20,10 @@ pub enum TargetError {
     Server(String),
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    /// The target answered, but refused the credentials or is no SCIM base URL: nothing
+    /// of the suite was run.
+    #[error(transparent)]
+    Preflight(#[from] PreflightError),
 }
 
 impl TargetError {
@@ -31,11 +37,11 @@ impl TargetError {
         }
     }
 
-    /// The target's settings are wrong (its URL, profile, CA certificate or headers): nothing
-    /// was sent.
+    /// The target's settings are wrong (its URL, profile, CA certificate, headers or
+    /// credentials): nothing of the suite was sent.
     pub fn is_config(&self) -> bool {
         match self {
-            TargetError::Usage(_) | TargetError::Profile(_) => true,
+            TargetError::Usage(_) | TargetError::Profile(_) | TargetError::Preflight(_) => true,
             TargetError::Http(e) => matches!(e, HttpError::Config(_)),
             TargetError::Unreachable(_) | TargetError::Server(_) => false,
         }

@@ -8,6 +8,7 @@ mod calibrate;
 mod embedded;
 mod error;
 mod options;
+mod preflight;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use std::time::Duration;
 pub use calibrate::{Calibration, UserNameForm};
 pub use error::TargetError;
 pub use options::{validate_url, TargetOptions, DEFAULT_TIMEOUT};
+pub use preflight::PreflightError;
 
 use crate::http::{ClientOptions, Credentials, Deadline, HttpClient, Redactor};
 use crate::load::Suite;
@@ -63,7 +65,9 @@ pub fn plan_offline(suite: &Suite, selection: &Selection, profile: Option<&Profi
 
 impl Target {
     /// Starts the embedded server (no URL) or checks the URL, builds the client, discovers
-    /// the target (with [`Discover::Yes`]) and applies the profile to what it found.
+    /// the target (with [`Discover::Yes`]), checks that it accepts the credentials and is a
+    /// SCIM base URL (the preflight, unless `no_preflight`), applies the profile to what it
+    /// found and calibrates.
     pub async fn connect(options: &TargetOptions, discover: Discover) -> Result<Self, TargetError> {
         let profile = load_profile(options.profile.as_deref())?;
         let mut credentials = options.credentials.clone();
@@ -120,6 +124,12 @@ impl Target {
                     };
                     target.stop().await;
                     return Err(error);
+                }
+            }
+            if !options.no_preflight {
+                if let Err(e) = preflight::check(&target.client).await {
+                    target.stop().await;
+                    return Err(TargetError::Preflight(e));
                 }
             }
             if let Some(p) = &target.profile {

@@ -28,6 +28,8 @@ pub struct TargetOptions {
     pub deadline: Option<Duration>,
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
+    /// Skip the preflight check of credentials and base URL (see `preflight.rs`).
+    pub no_preflight: bool,
 }
 
 impl Default for TargetOptions {
@@ -44,6 +46,7 @@ impl Default for TargetOptions {
             deadline: None,
             insecure: false,
             ca_cert: None,
+            no_preflight: false,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::{label, Cell, Matrix, Row, Section, OUTCOMES};
 
 /// Escapes text for a Markdown table cell: no line breaks, no `|`, no raw HTML.
-fn cell_text(text: &str) -> String {
+pub(crate) fn cell_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
