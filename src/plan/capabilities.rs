@@ -3,9 +3,9 @@
 //! found the target alters or drops (RFC 7644 §3.3: the server "is free to alter and/or ignore
 //! POSTed content"); the filter operators calibration found the target refuses (RFC 7644
 //! §3.12 Table 9: `invalidFilter` when "the specified attribute and filter comparison
-//! combination is not supported"); the core User attributes the target's `/Schemas` leaves
-//! out (RFC 7644 §3.1 L429-431: a service provider "may only support a subset of the
-//! schema"); and the largest page it says it answers (`filter.maxResults`, RFC 7643 §5
+//! combination is not supported") and the attributes it refuses to filter on; the core User
+//! attributes the target's `/Schemas` leaves out (RFC 7644 §3.1 L429-431: a service provider
+//! "may only support a subset of the schema"); and the largest page it says it answers (`filter.maxResults`, RFC 7643 §5
 //! L1532-1533).
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub struct Capabilities {
     altered_user_attributes: BTreeMap<String, String>,
     /// Filter operator (lower case: `sw`, `or`, `pr`, …) → how the target refused it.
     refused_filter_operators: BTreeMap<String, String>,
+    /// Filter attribute path (lower case: `name.familyname`) → how the target refused it.
+    refused_filter_attributes: BTreeMap<String, String>,
     /// Core User attribute (lower case) → the evidence that the target does not support it.
     unsupported_user_attributes: BTreeMap<String, String>,
     /// The largest page the target answers, with the evidence.
@@ -69,6 +71,20 @@ impl Capabilities {
     pub fn refused_filter_operator(&self, operator: &str) -> Option<&str> {
         self.refused_filter_operators
             .get(&operator.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// Records that the target refuses filters comparing an attribute path (`name.familyName`),
+    /// with the evidence.
+    pub fn record_refused_filter_attribute(&mut self, path: &str, evidence: impl Into<String>) {
+        self.refused_filter_attributes
+            .insert(path.to_ascii_lowercase(), evidence.into());
+    }
+
+    /// The evidence that the target refuses filters on this attribute path, if it does.
+    pub fn refused_filter_attribute(&self, path: &str) -> Option<&str> {
+        self.refused_filter_attributes
+            .get(&path.to_ascii_lowercase())
             .map(String::as_str)
     }
 

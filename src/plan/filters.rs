@@ -1,4 +1,4 @@
-//! Cases whose list queries filter with an operator the target refuses: RFC 7644 §3.12 Table 9
+//! Cases whose list queries filter with an operator, or on an attribute, the target refuses: RFC 7644 §3.12 Table 9
 //! lets a service provider answer 400 `invalidFilter` when "the specified attribute and filter
 //! comparison combination is not supported", and §3.4.2.2 L926 makes filtering OPTIONAL, so
 //! such a case is skipped with the evidence (calibration's refusal, or the
@@ -49,9 +49,41 @@ pub fn skip_reason(case: &Case, capabilities: &Capabilities) -> Option<String> {
                     ));
                 }
             }
+            for attribute in filtered_attributes(&parsed) {
+                if let Some(evidence) = capabilities.refused_filter_attribute(&attribute) {
+                    return Some(format!(
+                        "the target refuses filters on `{attribute}` (calibration: {evidence}); \
+                         RFC 7644 §3.12 allows it"
+                    ));
+                }
+            }
         }
     }
     None
+}
+
+/// The attribute paths a filter compares or tests, as written without a schema URN: `name`,
+/// `name.familyName`, and `emails.type` for `emails[type eq "work"]`.
+fn filtered_attributes(f: &Filter) -> Vec<String> {
+    let named = |name: &str, sub: Option<&str>| match sub {
+        Some(sub) => format!("{name}.{sub}"),
+        None => name.to_string(),
+    };
+    match f {
+        Filter::And(a, b) | Filter::Or(a, b) => {
+            let mut out = filtered_attributes(a);
+            out.extend(filtered_attributes(b));
+            out
+        }
+        Filter::Not(inner) => filtered_attributes(inner),
+        Filter::Compare { path, .. } | Filter::Present(path) => {
+            vec![named(&path.name, path.sub_attr.as_deref())]
+        }
+        Filter::ValuePath { attr, filter } => filtered_attributes(filter)
+            .into_iter()
+            .map(|sub| named(&attr.name, Some(&sub)))
+            .collect(),
+    }
 }
 
 /// The list filters a request sends, with the endpoint they list (lower case, first path
@@ -196,6 +228,40 @@ mod tests {
         );
         let reason = skip_reason(&c, &refusing(&["pr"])).unwrap_or_default();
         assert!(reason.contains("`pr`"), "{reason}");
+    }
+
+    #[test]
+    fn a_refused_attribute_skips_the_cases_filtering_on_it() {
+        let mut caps = Capabilities::default();
+        caps.record_refused_filter_attribute("name.familyName", "400 invalidFilter");
+        let scoped = case(
+            "users",
+            r#"{ method: GET, path: /Users, query: { filter: 'NAME.FAMILYNAME eq "{{uid}}" and title eq "x"' } }"#,
+        );
+        assert_eq!(
+            skip_reason(&scoped, &caps).as_deref(),
+            Some(
+                "the target refuses filters on `NAME.FAMILYNAME` (calibration: 400 invalidFilter); \
+                 RFC 7644 §3.12 allows it"
+            )
+        );
+        let other = case(
+            "users",
+            r#"{ method: GET, path: /Users, query: { filter: 'name.givenName eq "{{uid}}" and emails[type eq "work"]' } }"#,
+        );
+        assert_eq!(skip_reason(&other, &caps), None);
+    }
+
+    #[test]
+    fn filtered_attributes_name_sub_attributes_and_value_paths() {
+        let parsed = filter::parse(
+            r#"name.familyName eq "a" and not (title pr) or emails[type eq "work" and value co "x"]"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            filtered_attributes(&parsed),
+            ["name.familyName", "title", "emails.type", "emails.value"]
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! content"), which no case then reads back; then the filter operators the target refuses
 //! (RFC 7644 §3.12 Table 9: `invalidFilter` when "the specified attribute and filter
 //! comparison combination is not supported"), which no case then uses beyond what a
-//! provisioning client needs. Every calibration request is recorded in the discovery notes,
+//! provisioning client needs, and the attributes beyond userName that cases scope their list
+//! queries on (`name.familyName eq`), which no case then filters on when refused. Every
+//! calibration request is recorded in the discovery notes,
 //! and whatever it created is deleted.
 
 use serde_json::{json, Value};
@@ -251,10 +253,16 @@ async fn probe(client: &HttpClient, filter: &str) -> Probe {
     }
 }
 
+/// The attribute paths, beyond userName, that cases scope their list queries on with `eq`
+/// (users of one case share a `name.familyName`); each is probed once when `eq` is accepted.
+const FILTER_ATTRIBUTES: [&str; 1] = ["name.familyName"];
+
 /// Tries each filter operator once on `/Users` (`eq` and `and` first, then `ne co sw ew gt ge
 /// lt le pr or not`) with a filter matching nothing, and records in the capabilities each one
-/// answered with 400. Stops at the first request not answered within [`PROBE_LIMIT`]. Skipped when the
-/// ServiceProviderConfig says filtering is not supported: every filter case is skipped then.
+/// answered with 400; then, when `eq` is accepted, `eq` on each of [`FILTER_ATTRIBUTES`], and
+/// records each attribute refused with 400. Stops at the first request not answered within
+/// [`PROBE_LIMIT`]. Skipped when the ServiceProviderConfig says filtering is not supported:
+/// every filter case is skipped then.
 pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, run: &str) {
     if !discovery
         .capabilities
@@ -272,6 +280,7 @@ pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, r
         ),
     ];
     let mut accepted = Vec::new();
+    let mut answered = true;
     let mut index = 0;
     while index < probes.len() {
         let (operator, filter) = probes[index].clone();
@@ -283,6 +292,7 @@ pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, r
                      the remaining filter operators are assumed supported",
                     PROBE_LIMIT.as_secs()
                 ));
+                answered = false;
                 break;
             }
             Probe::Accepted => accepted.push(operator),
@@ -310,6 +320,41 @@ pub async fn calibrate_filters(client: &HttpClient, discovery: &mut Discovery, r
             "calibration: filters with {} were accepted",
             accepted.join(", ")
         ));
+    }
+    if answered && accepted.contains(&"eq") {
+        calibrate_filter_attributes(client, discovery, &value).await;
+    }
+}
+
+/// Probes `eq` on each of [`FILTER_ATTRIBUTES`] with `value`, which matches nothing, and
+/// records in the capabilities each attribute answered with 400.
+async fn calibrate_filter_attributes(client: &HttpClient, discovery: &mut Discovery, value: &str) {
+    for attribute in FILTER_ATTRIBUTES {
+        let filter = format!("{attribute} eq \"{value}\"");
+        match probe(client, &filter).await {
+            Probe::Unsent => {
+                discovery.notes.push(format!(
+                    "calibration: GET /Users?filter={filter} was not answered (within {} s); \
+                     `{attribute}` is assumed filterable",
+                    PROBE_LIMIT.as_secs()
+                ));
+                break;
+            }
+            Probe::Accepted => {}
+            Probe::Refused(evidence) => {
+                discovery.notes.push(format!(
+                    "calibration: GET /Users?filter={filter} answered {evidence}; cases filtering \
+                     on `{attribute}` are skipped"
+                ));
+                discovery
+                    .capabilities
+                    .record_refused_filter_attribute(attribute, evidence);
+            }
+            Probe::Other(status) => discovery.notes.push(format!(
+                "calibration: GET /Users?filter={filter} answered {status}; `{attribute}` is \
+                 assumed filterable"
+            )),
+        }
     }
 }
 
@@ -375,6 +420,61 @@ mod tests {
             .iter()
             .all(|(op, text)| !matches!(*op, "ne" | "pr" | "not")
                 || text.starts_with("userName eq \"v\" and ")));
+    }
+
+    /// A target listing no user, refusing with 400 invalidFilter every filter naming
+    /// `refused` (case-insensitively).
+    async fn refusing_target(refused: &'static str) -> HttpClient {
+        use axum::extract::Query;
+        use axum::http::StatusCode;
+        use axum::Json;
+        use std::collections::HashMap;
+        let app = axum::Router::new().route(
+            "/Users",
+            axum::routing::get(move |Query(q): Query<HashMap<String, String>>| async move {
+                let filter = q.get("filter").cloned().unwrap_or_default();
+                if filter.to_ascii_lowercase().contains(refused) {
+                    let body = json!({"schemas": [urn::ERROR], "status": "400", "scimType": "invalidFilter"});
+                    (StatusCode::BAD_REQUEST, Json(body))
+                } else {
+                    let body = json!({"schemas": [urn::LIST_RESPONSE], "totalResults": 0, "Resources": []});
+                    (StatusCode::OK, Json(body))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        HttpClient::new(crate::http::ClientOptions::new(format!("http://{addr}")))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn a_refused_family_name_filter_is_recorded() {
+        let mut discovery = Discovery::default();
+        calibrate_filters(&refusing_target("familyname").await, &mut discovery, "t").await;
+        let caps = &discovery.capabilities;
+        assert_eq!(
+            caps.refused_filter_attribute("name.familyName"),
+            Some("400 invalidFilter")
+        );
+        assert_eq!(caps.refused_filter_operator("eq"), None);
+        let notes = discovery.notes.join("\n");
+        assert!(
+            notes.contains("cases filtering on `name.familyName` are skipped"),
+            "{notes}"
+        );
+
+        let mut discovery = Discovery::default();
+        calibrate_filters(&refusing_target("no such text").await, &mut discovery, "t").await;
+        assert_eq!(
+            discovery
+                .capabilities
+                .refused_filter_attribute("name.familyName"),
+            None
+        );
     }
 
     #[test]
