@@ -7,6 +7,7 @@
 
 mod check;
 mod error;
+mod fixture;
 mod locate;
 pub mod model;
 mod yaml;
@@ -277,6 +278,7 @@ fn parse_file(
         requires.sort();
         requires.dedup();
         let line = case_lines.get(index).copied().flatten();
+        let raw_steps = raw.steps.len();
         let Some(spec) = raw.spec.clone().or_else(|| file.spec.clone()) else {
             out.at_line(
                 line,
@@ -285,6 +287,28 @@ fn parse_file(
             );
             continue;
         };
+        let mut steps = Vec::with_capacity(raw.steps.len());
+        for (j, step) in raw.steps.into_iter().enumerate() {
+            match step {
+                RawStep::Step(step) => steps.push(*step),
+                RawStep::Fixture(using) => {
+                    let at = format!("/cases/{index}/steps/{j}");
+                    match fixture::expand(&file.fixtures, &using, &at) {
+                        Ok(step) => steps.push(step),
+                        Err(problem) => out.at_pointer(
+                            &problem.pointer,
+                            problem.part,
+                            line,
+                            Some(raw.id.clone()),
+                            problem.message,
+                        ),
+                    }
+                }
+            }
+        }
+        if steps.len() != raw_steps {
+            continue;
+        }
         let case = Case {
             spec,
             id: raw.id,
@@ -296,7 +320,7 @@ fn parse_file(
             tags,
             requires,
             vars: raw.vars,
-            steps: raw.steps,
+            steps,
             cleanup: raw.cleanup,
             origin: Origin {
                 file: name.to_string(),
@@ -597,6 +621,70 @@ cases:
         let err = load_one(&text).unwrap_err().to_string();
         assert!(err.contains("case 'create-201'"), "{err}");
         assert!(err.contains("nobody"), "{err}");
+    }
+
+    const WITH_FIXTURES: &str = r#"
+spec: RFC7644 §3.3
+fixtures:
+  user:
+    name: "create user{{suffix}}"
+    vars: { suffix: "" }
+    request: { method: POST, path: /Users, body: { userName: "{{uid}}{{suffix}}" } }
+    expect: { status: 201 }
+    capture: { id: /id }
+cases:
+  - id: two-users
+    title: Two users
+    level: MUST
+    steps:
+      - { fixture: user, as: u1, vars: { suffix: "-m1" } }
+      - fixture: user
+      - request: { method: GET, path: "/Users/{{u1}}" }
+        expect: { status: 200 }
+    cleanup:
+      - { method: DELETE, path: "/Users/{{u1}}" }
+      - { method: DELETE, path: "/Users/{{id}}" }
+"#;
+
+    #[test]
+    fn a_fixture_step_is_expanded_into_a_setup_step() {
+        let suite = load_one(WITH_FIXTURES).unwrap();
+        let steps = &suite.cases[0].steps;
+        assert_eq!(steps.len(), 3);
+        assert!(steps[0].setup && steps[1].setup && !steps[2].setup);
+        assert_eq!(steps[0].name.as_deref(), Some("create user-m1"));
+        assert_eq!(
+            steps[0].request.body,
+            Some(serde_json::json!({ "userName": "{{uid}}-m1" }))
+        );
+        assert_eq!(steps[0].capture.keys().collect::<Vec<_>>(), ["u1"]);
+        assert_eq!(steps[1].name.as_deref(), Some("create user"));
+        assert_eq!(steps[1].capture.keys().collect::<Vec<_>>(), ["id"]);
+    }
+
+    #[test]
+    fn an_unknown_fixture_is_refused_at_its_line() {
+        let e = only_error(&WITH_FIXTURES.replace("fixture: user\n", "fixture: usr\n"));
+        assert_eq!((e.line, e.column), (Some(16), Some(18)), "{e}");
+        assert_eq!(e.case.as_deref(), Some("two-users"), "{e}");
+        assert!(e.problem.contains("unknown fixture 'usr'"), "{e}");
+    }
+
+    #[test]
+    fn fixture_uses_and_templates_are_checked_by_the_schema() {
+        let e = only_error(&WITH_FIXTURES.replace("as: u1", "as_: u1"));
+        assert_eq!(e.line, Some(15), "{e}");
+        assert!(e.problem.contains("as_"), "{e}");
+        let e = only_error(&WITH_FIXTURES.replace("status: 201", "status: 9001"));
+        assert_eq!(e.line, Some(8), "{e}");
+        // An expanded step is checked like a written one: its captures name later templates.
+        let err = load_one(&WITH_FIXTURES.replace("as: u1, ", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("step 3 path: unknown variable '{{u1}}'"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct CaseFile {
     pub tags: Vec<String>,
     #[serde(default)]
     pub requires: Vec<Capability>,
+    /// Named setup steps the cases use with `{ fixture: NAME }`; each a step template as
+    /// written (`name`, `request`, `expect`, `capture`, default `vars`), expanded by the loader.
+    #[serde(default)]
+    pub fixtures: BTreeMap<String, Value>,
     pub cases: Vec<RawCase>,
 }
 
@@ -113,9 +117,29 @@ pub struct RawCase {
     pub requires: Vec<Capability>,
     #[serde(default)]
     pub vars: BTreeMap<String, Value>,
-    pub steps: Vec<Step>,
+    pub steps: Vec<RawStep>,
     #[serde(default)]
     pub cleanup: Vec<Request>,
+}
+
+/// A step as written: an ordinary step, or the use of a named fixture of the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawStep {
+    Fixture(FixtureUse),
+    Step(Box<Step>),
+}
+
+/// `{ fixture: user, as: u1, vars: { suffix: "-m1" } }`: the fixture `user` as a setup step,
+/// its one capture named `u1`, its `{{suffix}}` placeholders filled with `-m1`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureUse {
+    pub fixture: String,
+    #[serde(default, rename = "as")]
+    pub capture_as: Option<String>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, Value>,
 }
 
 /// A loaded case: the file's defaults applied, its origin recorded.
