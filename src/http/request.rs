@@ -26,4 +26,15 @@ impl OutgoingRequest {
             invalid_token: false,
         }
     }
+
+    /// `method path` with `body` as `application/scim+json` (RFC 7644 §8.1).
+    pub fn json(method: &str, path: impl Into<String>, body: &serde_json::Value) -> Self {
+        let mut request = Self::get(path);
+        request.method = method.to_string();
+        request.body = Some(body.to_string());
+        request
+            .headers
+            .push(("Content-Type".into(), "application/scim+json".into()));
+        request
+    }
 }

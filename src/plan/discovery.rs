@@ -140,13 +140,11 @@ async fn probe_search(client: &HttpClient, d: &mut Discovery) {
     if !d.capabilities.supports(Capability::Users) {
         return;
     }
-    let mut request = OutgoingRequest::get("/Users/.search");
-    request.method = "POST".into();
-    request.body =
-        Some(serde_json::json!({"schemas": [urn::SEARCH_REQUEST], "count": 0}).to_string());
-    request
-        .headers
-        .push(("Content-Type".into(), "application/scim+json".into()));
+    let request = OutgoingRequest::json(
+        "POST",
+        "/Users/.search",
+        &serde_json::json!({"schemas": [urn::SEARCH_REQUEST], "count": 0}),
+    );
     let answer = tokio::time::timeout(SEARCH_PROBE_WAIT, client.send(&request)).await;
     let Ok(Ok(exchange)) = answer else {
         return;

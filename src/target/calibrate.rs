@@ -76,16 +76,11 @@ async fn calibrate_user_name(
     let unique = format!("scimspec-{run}-calibration");
     for form in [UserNameForm::Plain, UserNameForm::Email] {
         let user_name = form.shape(&unique);
-        let mut request = OutgoingRequest::get("/Users");
-        request.method = "POST".into();
         let mut body = json!({"schemas": [urn::USER], "userName": user_name});
         discovery
             .required
             .complete_request("POST", "/Users", &mut body);
-        request.body = Some(body.to_string());
-        request
-            .headers
-            .push(("Content-Type".into(), "application/scim+json".into()));
+        let request = OutgoingRequest::json("POST", "/Users", &body);
         let Ok(exchange) = client.send(&request).await else {
             discovery
                 .notes
@@ -145,12 +140,7 @@ async fn round_trip(
     discovery
         .required
         .complete_request("POST", "/Users", &mut body);
-    let mut request = OutgoingRequest::get("/Users");
-    request.method = "POST".into();
-    request.body = Some(body.to_string());
-    request
-        .headers
-        .push(("Content-Type".into(), "application/scim+json".into()));
+    let request = OutgoingRequest::json("POST", "/Users", &body);
     let Ok(created) = client.send(&request).await else {
         return None;
     };

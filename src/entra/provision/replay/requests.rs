@@ -25,14 +25,14 @@ impl Replay<'_> {
         path: String,
         body: Option<&Value>,
     ) -> Result<Option<Exchange>, EntraError> {
-        let mut request = OutgoingRequest::get(path);
-        request.method = method.to_string();
-        if let Some(body) = body {
-            request.body = Some(body.to_string());
-            request
-                .headers
-                .push(("Content-Type".into(), "application/scim+json".into()));
-        }
+        let request = match body {
+            Some(body) => OutgoingRequest::json(method, path, body),
+            None => {
+                let mut request = OutgoingRequest::get(path);
+                request.method = method.to_string();
+                request
+            }
+        };
         let sent = step
             .transcript
             .send(self.client, self.redactor, &request, label)
