@@ -31,22 +31,7 @@ fn counting_router(hits: &Arc<AtomicUsize>) -> Router {
 
 /// Serves `router` on 127.0.0.2 (another loopback address, so another origin); its port.
 fn serve_on_second_loopback(router: Router) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.2:0")
-                .await
-                .expect("bind 127.0.0.2");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
-            axum::serve(listener, router).await.expect("serve");
-        });
-    });
-    rx.recv().expect("server address").port()
+    crate::support::servers::serve_router_on("127.0.0.2", router).port()
 }
 
 /// Runs the case file `yaml` against `base` with a bearer token, JUnit in `dir`; the exit

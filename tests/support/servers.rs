@@ -45,23 +45,27 @@ impl Drop for Reference {
 /// Starts a tokio runtime on its own thread and runs `router` on 127.0.0.1; returns the
 /// base URL. The server lives as long as the test process.
 pub fn serve_router(router: Router, base_path: &str) -> String {
+    let addr = serve_router_on("127.0.0.1", router);
+    format!("http://{addr}{base_path}")
+}
+
+/// [`serve_router`] on another loopback address (`127.0.0.2`: another origin); the address.
+pub fn serve_router_on(ip: &str, router: Router) -> std::net::SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
+    let bind = format!("{ip}:0");
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
         runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
+            let listener = tokio::net::TcpListener::bind(&bind).await.expect("bind");
             let addr = listener.local_addr().expect("addr");
             tx.send(addr).expect("send addr");
             axum::serve(listener, router).await.expect("serve");
         });
     });
-    let addr = rx.recv().expect("server address");
-    format!("http://{addr}{base_path}")
+    rx.recv().expect("server address")
 }
 
 /// A SCIM answer: `status` with `body` as `application/scim+json`.
