@@ -177,6 +177,10 @@ pub struct RunArgs {
     /// file exists).
     #[arg(long, env = "SCIMSPEC_REPORT_MARKDOWN", value_name = "FILE")]
     pub report_markdown: Option<PathBuf>,
+    /// Also write a self-contained HTML report to DIR/index.html (inline CSS and script, no
+    /// external resource).
+    #[arg(long, env = "SCIMSPEC_REPORT_HTML", value_name = "DIR")]
+    pub report_html: Option<PathBuf>,
     /// One character per case instead of one line.
     #[arg(long, short = 'q')]
     pub quiet: bool,

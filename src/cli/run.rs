@@ -186,15 +186,15 @@ fn write_junit(
     Ok(())
 }
 
-/// The JSON report and the Markdown summary, when asked for. The summary is appended to an
-/// existing file: `$GITHUB_STEP_SUMMARY` collects every step's.
+/// The JSON report, the Markdown summary and the HTML report, when asked for. The summary is
+/// appended to an existing file: `$GITHUB_STEP_SUMMARY` collects every step's.
 fn write_reports(
     args: &RunArgs,
     report: &RunReport,
     baseline: Option<&Comparison>,
 ) -> Result<(), CommandError> {
+    let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     if let Some(path) = &args.report_json {
-        let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         write_file(
             path,
             &report::json::render(report, baseline, &generated),
@@ -203,6 +203,13 @@ fn write_reports(
     }
     if let Some(path) = &args.report_markdown {
         write_file(path, &report::markdown::render(report, baseline), true)?;
+    }
+    if let Some(dir) = &args.report_html {
+        write_file(
+            &dir.join(report::html::INDEX),
+            &report::html::render(report, baseline, &generated),
+            false,
+        )?;
     }
     Ok(())
 }

@@ -10,8 +10,8 @@ use thiserror::Error;
 
 use crate::load::Case;
 
-const RFC7643: &str = include_str!("../../spec/rfc7643.txt");
-const RFC7644: &str = include_str!("../../spec/rfc7644.txt");
+pub(crate) const RFC7643: &str = include_str!("../../spec/rfc7643.txt");
+pub(crate) const RFC7644: &str = include_str!("../../spec/rfc7644.txt");
 const GAPS: &str = include_str!("../../spec/gaps.yaml");
 
 #[derive(Debug, Error)]

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod coverage;
 pub mod entra_verdict;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

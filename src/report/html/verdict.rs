@@ -1,0 +1,44 @@
+//! The readiness verdicts a run earns (today: Entra ID's), as the page shows them: a state,
+//! a headline and the verdict's text. [`readiness_verdicts`] is the one place the page asks
+//! for them.
+
+use crate::load::CaseInfo;
+use crate::report::entra_verdict::{Readiness, Verdict};
+use crate::run::CaseResult;
+
+/// One verdict, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownVerdict {
+    /// The CSS class of its state: `ready`, `not-ready` or `not-verified`.
+    pub state: &'static str,
+    /// Its first line, e.g. `Entra ID readiness — Ready for Entra provisioning`.
+    pub headline: String,
+    /// The rest of its text (findings, gallery requirements, dialects).
+    pub details: String,
+}
+
+fn state(readiness: Readiness) -> &'static str {
+    match readiness {
+        Readiness::Ready => "ready",
+        Readiness::NotReady => "not-ready",
+        Readiness::NotVerified => "not-verified",
+    }
+}
+
+/// Every readiness verdict the run's cases support; empty when none applies.
+pub fn readiness_verdicts(results: &[(CaseInfo, CaseResult)]) -> Vec<ShownVerdict> {
+    Verdict::from_results(results)
+        .map(|v| {
+            let text = v.render();
+            let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+            let headline = lines.next().unwrap_or("").trim().to_string();
+            let details = lines.collect::<Vec<_>>().join("\n");
+            ShownVerdict {
+                state: state(v.readiness),
+                headline,
+                details: details.trim_end().to_string(),
+            }
+        })
+        .into_iter()
+        .collect()
+}
