@@ -17,6 +17,7 @@ mod compare;
 mod entra;
 mod exits;
 mod golden;
+mod html_report;
 mod http_retry;
 mod limits;
 mod preflight;
