@@ -53,6 +53,15 @@ fn json_escaped(text: &str) -> String {
     quoted[1..quoted.len() - 1].to_string()
 }
 
+/// As the HTML report escapes text.
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 /// Every form of every secret that must never appear.
 fn forbidden() -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -68,6 +77,7 @@ fn forbidden() -> Vec<(String, String)> {
         out.push((format!("JSON-escaped {secret}"), json_escaped(secret)));
         out.push((format!("percent-encoded {secret}"), pct(secret)));
         out.push((format!("base64 {secret}"), b64(secret)));
+        out.push((format!("HTML-escaped {secret}"), html_escaped(secret)));
     }
     for (user, password) in [
         (BASIC_USER, BASIC_PASSWORD),
@@ -333,14 +343,24 @@ fn no_secret_leaves_in_any_encoding_and_no_control_character_reaches_the_output(
     cmd.args(["run", "--verbose", "--target", &scim, "--token", BEARER])
         .args(["--header", &header])
         .arg("--junit")
-        .arg(dir.join("junit.xml"));
-    outputs.push(("run (bearer)".into(), run_in(&mut cmd, &dir)));
+        .arg(dir.join("junit.xml"))
+        .arg("--report-html")
+        .arg(dir.join("html"));
+    let bearer_run = run_in(&mut cmd, &dir);
+    let bearer_html = bearer_run
+        .iter()
+        .find(|(n, _)| n.ends_with("index.html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    outputs.push(("run (bearer)".into(), bearer_run));
 
     let dir = TempDir::new("secrets-run-userinfo");
     let mut cmd = scimspec();
     cmd.args(["run", "--verbose", "--target", &with_userinfo(&scim)])
         .arg("--junit")
-        .arg(dir.join("junit.xml"));
+        .arg(dir.join("junit.xml"))
+        .arg("--report-html")
+        .arg(dir.join("html"));
     let userinfo_run = run_in(&mut cmd, &dir);
     let userinfo_junit = userinfo_run
         .iter()
@@ -430,6 +450,15 @@ url = "{userinfo}"
     let bearer_run = String::from_utf8_lossy(&outputs[0].1[0].1).into_owned();
     assert!(bearer_run.contains("[REDACTED]"), "{bearer_run}");
     assert!(bearer_run.contains("\\u{1b}[31m"), "{bearer_run}");
+    // The HTML report holds the echo too, masked and escaped.
+    assert!(
+        bearer_html.contains("[REDACTED]"),
+        "HTML report written with the echo"
+    );
+    assert!(
+        bearer_html.contains("\\u{1b}[31m"),
+        "control characters shown escaped"
+    );
 }
 
 /// A TOML basic string holding `text`.
