@@ -1,26 +1,14 @@
 //! The comparison matrix as one self-contained HTML page: inline CSS, no script, no external
-//! asset; every value is escaped.
+//! asset; every value is escaped. Outcomes are text badges (PASS, FAIL, …), readable without
+//! an emoji font; each target has a section of its own, linked from the matrix.
 
 use std::fmt::Write as _;
 
-use super::{label, Cell, Matrix, Section, OUTCOMES};
+use super::{Cell, Matrix, Section, OUTCOMES};
+use crate::report::html::badge::{self, badge};
 use crate::run::Outcome;
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::report::html::escape::esc;
 
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1f2328}
@@ -29,6 +17,7 @@ table{border-collapse:collapse;margin:.3rem 0 1rem}th,td{border:1px solid #d0d7d
 th{background:#f6f8fa}td.n{text-align:right}code{font-size:.9em}
 .pass{background:#dafbe1}.fail{background:#ffd8d3}.warn{background:#fff1c2}.skip{background:#eef1f4;color:#57606a}.error{background:#f5d0ff}.none{color:#8c959f}
 .why{color:#57606a;font-size:.85em;margin:0 0 1rem 1rem}details{margin:.3rem 0}summary{cursor:pointer}
+a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}.target li{margin:.15rem 0}
 ";
 
 fn class(outcome: Outcome) -> &'static str {
@@ -44,17 +33,104 @@ fn td(c: &Option<Cell>) -> String {
             format!(
                 "<td class=\"{}\" title=\"{title}\">{}{known}</td>",
                 class(c.outcome),
-                esc(label(c.outcome))
+                badge(c.outcome)
             )
         }
     }
 }
 
+/// The anchor of the `i`th target's section.
+fn target_id(i: usize) -> String {
+    format!("target-{}", i + 1)
+}
+
+/// A target's name, linking to its section.
+fn target_link(i: usize, name: &str) -> String {
+    format!("<a href=\"#{}\">{}</a>", target_id(i), esc(name))
+}
+
+/// One target's section: its URL, counts, and the cases that did not pass on it, with why
+/// (skips folded).
+fn target_section(out: &mut String, m: &Matrix, i: usize) {
+    let Some(c) = m.columns.get(i) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "<section class=\"target\" id=\"{}\"><h2>Target {}</h2><p><code>{}</code> · ",
+        target_id(i),
+        esc(&c.name),
+        esc(&c.url)
+    );
+    for o in OUTCOMES {
+        let _ = write!(
+            out,
+            "{} {} ",
+            badge(o),
+            c.counts.get(&o).copied().unwrap_or(0)
+        );
+    }
+    let _ = writeln!(out, "</p>");
+    if let Some(problem) = &c.problem {
+        let _ = writeln!(
+            out,
+            "<p class=\"fail\">Could not be run: {}</p>",
+            esc(problem)
+        );
+    }
+    let cell = |row: &super::Row| row.cells.get(i).cloned().flatten();
+    let item = |row: &super::Row, cell: &Cell| {
+        format!(
+            "<li>{}{} <code>{}</code> {}{}</li>\n",
+            badge(cell.outcome),
+            if cell.known { " (known)" } else { "" },
+            esc(&row.id),
+            esc(&row.title),
+            cell.message
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .map(|m| format!("<br><small>{}</small>", esc(m)))
+                .unwrap_or_default()
+        )
+    };
+    let not_passing: Vec<String> = [Outcome::Fail, Outcome::Error, Outcome::Warn]
+        .iter()
+        .flat_map(|o| {
+            m.rows
+                .iter()
+                .filter_map(move |row| cell(row).filter(|c| c.outcome == *o).map(|c| item(row, &c)))
+        })
+        .collect();
+    if not_passing.is_empty() && c.problem.is_none() {
+        let _ = writeln!(out, "<p>Every case it ran passed.</p>");
+    } else if !not_passing.is_empty() {
+        let _ = writeln!(out, "<ul>\n{}</ul>", not_passing.concat());
+    }
+    let skipped: Vec<String> = m
+        .rows
+        .iter()
+        .filter_map(|row| {
+            cell(row)
+                .filter(|c| c.outcome == Outcome::Skip)
+                .map(|c| item(row, &c))
+        })
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>Skipped ({})</summary><ul>\n{}</ul></details>",
+            skipped.len(),
+            skipped.concat()
+        );
+    }
+    let _ = writeln!(out, "</section>");
+}
+
 fn difference_table(out: &mut String, m: &Matrix, section: &Section<'_>) {
     let _ = writeln!(out, "<h3>{}</h3>", esc(section.name));
     let _ = write!(out, "<table><tr><th>case</th><th>level</th>");
-    for c in &m.columns {
-        let _ = write!(out, "<th>{}</th>", esc(&c.name));
+    for (i, c) in m.columns.iter().enumerate() {
+        let _ = write!(out, "<th>{}</th>", target_link(i, &c.name));
     }
     let _ = writeln!(out, "</tr>");
     let mut why = String::new();
@@ -96,7 +172,8 @@ pub fn render(m: &Matrix) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>scimspec comparison</title><style>{STYLE}</style></head><body>"
+         <title>scimspec comparison</title><style>{STYLE}{}</style></head><body>",
+        badge::STYLE
     );
     let _ = writeln!(out, "<h1>scimspec comparison</h1>");
     let _ = writeln!(
@@ -114,11 +191,11 @@ pub fn render(m: &Matrix) -> String {
         "<table><tr><th>target</th><th>URL</th><th>profile</th><th>auth</th>\
          <th>pass</th><th>fail</th><th>warn</th><th>skip</th><th>error</th></tr>"
     );
-    for c in &m.columns {
+    for (i, c) in m.columns.iter().enumerate() {
         let _ = write!(
             out,
             "<tr><td><b>{}</b></td><td><code>{}</code></td><td>{}</td><td>{}</td>",
-            esc(&c.name),
+            target_link(i, &c.name),
             esc(&c.url),
             c.profile.as_deref().map(esc).unwrap_or_else(|| "—".into()),
             esc(&c.auth)
@@ -180,6 +257,9 @@ pub fn render(m: &Matrix) -> String {
         }
         let _ = writeln!(out, "</table></details>");
     }
+    for i in 0..m.columns.len() {
+        target_section(&mut out, m, i);
+    }
     let _ = writeln!(out, "</body></html>");
     out
 }
@@ -193,10 +273,26 @@ mod tests {
     fn self_contained_and_escaped() {
         let html = render(&matrix());
         assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(!html.contains("src=") && !html.contains("href=") && !html.contains("<script"));
+        assert!(
+            !html.contains("src=") && !html.contains("href=\"http") && !html.contains("<script")
+        );
         assert!(html.contains("title of c2 &lt;b&gt;&amp;"), "{html}");
         assert!(!html.contains("<b>&"));
         assert!(html.contains("expected 201, got 200 &lt;x&gt; [REDACTED]"));
+        assert!(
+            html.contains("<span class=\"badge fail\">FAIL</span>"),
+            "{html}"
+        );
+        assert!(
+            !html
+                .chars()
+                .any(|c| ('\u{1F300}'..='\u{1FAFF}').contains(&c)
+                    || ('\u{2600}'..='\u{27BF}').contains(&c)
+                    || c == '\u{FE0F}'),
+            "outcomes are text, not emoji"
+        );
+        assert!(html.contains("<a href=\"#target-1\">"));
+        assert!(html.contains("<section class=\"target\" id=\"target-1\">"));
         assert!(!html.contains("secret-abcdef"));
         let diff = html.find("Cases whose outcome differs").unwrap();
         let same = html.find("Same outcome on every target").unwrap();
