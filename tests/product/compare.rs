@@ -133,9 +133,15 @@ out = "out"
     // HTML: one self-contained page.
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<style>"));
-    for external in ["<script", "<link", "src=", "href=", "@import", "url("] {
+    for external in ["<script", "<link", "src=", "@import", "url("] {
         assert!(!html.contains(external), "external asset: {external}");
     }
+    assert!(
+        html.split("href=\"")
+            .skip(1)
+            .all(|link| link.starts_with('#')),
+        "links stay inside the page"
+    );
 
     // JUnit: one testsuite per target.
     assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
