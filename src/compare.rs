@@ -273,7 +273,7 @@ pub fn compare(
             baseline: r.baseline.as_ref(),
         })
         .collect();
-    junit::write_suites(&suites, &xml)?;
+    junit::write_comparison(&suites, &xml)?;
     Ok(CompareResult {
         runs,
         files: vec![md, page, xml],

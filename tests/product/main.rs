@@ -18,6 +18,7 @@ mod entra;
 mod exits;
 mod golden;
 mod http_retry;
+mod junit_xsd;
 mod limits;
 mod preflight;
 mod profiles;
