@@ -11,6 +11,7 @@ mod support;
 mod adapts;
 mod architecture;
 mod auth;
+mod baseline;
 mod cleanup;
 mod cli;
 mod compare;
