@@ -249,12 +249,16 @@ fn compare_two_targets(dir: &TempDir) -> (PathBuf, String) {
         "[defaults]\nsuites = [\"every-outcome.yaml\"]\n\n[targets.reference]\n\n\
          [targets.\"known.v2\"]\nbaseline = \"known.yaml\"\n",
     );
-    scimspec()
+    let all = scimspec()
         .args(["compare", "--config"])
         .arg(&config)
         .arg("--out")
         .arg(dir.join("out"))
         .exits(1);
+    // The target with a baseline names what its baseline did not expect, with the outcome.
+    for line in ["unexpected fail: xsd-fail", "unexpected warn: xsd-warn"] {
+        assert!(all.contains(line), "{line}\n{all}");
+    }
     let path = dir.join("out/compare-junit.xml");
     let xml = std::fs::read_to_string(&path).expect("compare-junit.xml");
     (path, xml)
