@@ -1,18 +1,20 @@
 //! Known deviations of a target (the expected-failures idea of the OpenID conformance suite):
 //! a baseline file lists cases with the outcome they are known to have and why. A run with a
 //! baseline fails only on *unexpected* outcomes, and reports entries that no longer hold
-//! (stale), so the baseline cannot silently hide a fixed or a new defect.
+//! (stale), so the baseline cannot silently hide a fixed or a new defect. A run can also
+//! write one ([`Baseline::from_results`]): every case that failed, warned or errored, with
+//! its message as the reason to fill in.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::load::CaseInfo;
 use crate::run::{CaseResult, Outcome};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExpectedOutcome {
     Fail,
@@ -30,9 +32,20 @@ impl ExpectedOutcome {
             ExpectedOutcome::Skip => Outcome::Skip,
         }
     }
+
+    /// The entry outcome of a case that ended with `outcome`; `None` for a pass.
+    pub fn of(outcome: Outcome) -> Option<Self> {
+        match outcome {
+            Outcome::Fail => Some(ExpectedOutcome::Fail),
+            Outcome::Warn => Some(ExpectedOutcome::Warn),
+            Outcome::Error => Some(ExpectedOutcome::Error),
+            Outcome::Skip => Some(ExpectedOutcome::Skip),
+            Outcome::Pass => None,
+        }
+    }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub outcome: ExpectedOutcome,
@@ -40,7 +53,7 @@ pub struct Entry {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     /// What the baseline describes, e.g. "PyPI scim2-server 0.1".
@@ -55,6 +68,10 @@ pub enum BaselineError {
     Read { path: String, detail: String },
     #[error("baseline {path}: {detail}")]
     Invalid { path: String, detail: String },
+    #[error("cannot write baseline {path}: {detail}")]
+    Write { path: String, detail: String },
+    #[error("cannot write a baseline: {0}")]
+    Serialize(String),
 }
 
 impl Baseline {
@@ -76,6 +93,59 @@ impl Baseline {
             },
             detail: e.to_string(),
         })
+    }
+
+    /// The baseline of a run: every case that failed, warned or errored, with the outcome it
+    /// had and its message (shown through `show`, which masks secrets) as the reason, for a
+    /// person to replace with the deviation and the RFC's words.
+    pub fn from_results(
+        target: &str,
+        results: &[(CaseInfo, CaseResult)],
+        show: impl Fn(&str) -> String,
+    ) -> Self {
+        let cases = results
+            .iter()
+            .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error))
+            .filter_map(|(case, r)| {
+                let outcome = ExpectedOutcome::of(r.outcome)?;
+                let reason = match r.message.as_deref() {
+                    Some(m) if !m.trim().is_empty() => show(m),
+                    _ => format!("{} (no message)", r.outcome),
+                };
+                Some((case.id.clone(), Entry { outcome, reason }))
+            })
+            .collect();
+        Baseline {
+            target: show(target),
+            cases,
+        }
+    }
+
+    /// The baseline as a file's text, in the format [`Baseline::parse`] reads, under a
+    /// comment saying how it was made.
+    pub fn to_yaml(&self) -> Result<String, BaselineError> {
+        self.text().map_err(BaselineError::Serialize)
+    }
+
+    fn text(&self) -> Result<String, String> {
+        let body = serde_yaml_ng::to_string(self).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# Known deviations, written by `scimspec run --write-baseline`: each reason is the\n\
+             # message the case ended with; replace it with the deviation and the RFC's words.\n{body}"
+        ))
+    }
+
+    /// Writes the baseline to `path` ([`Baseline::to_yaml`]), creating its directory.
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let err = |detail: String| BaselineError::Write {
+            path: path.display().to_string(),
+            detail,
+        };
+        let text = self.text().map_err(err)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| err(e.to_string()))?;
+        }
+        std::fs::write(path, text).map_err(|e| err(e.to_string()))
     }
 }
 
@@ -102,6 +172,17 @@ impl Comparison {
     }
 }
 
+/// What a stale entry says: the outcome expected, the one seen and the case's message
+/// (`expected fail, was pass`, `expected warn, was error: status 500`).
+fn seen(expected: ExpectedOutcome, result: &CaseResult) -> String {
+    let mut text = format!("expected {}, was {}", expected.outcome(), result.outcome);
+    if let Some(message) = result.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        text.push_str(": ");
+        text.push_str(message);
+    }
+    text
+}
+
 /// Compares results with a baseline. `all_ids` are the ids of every case of the suite (to tell
 /// a deselected case from one that does not exist).
 pub fn compare(
@@ -116,14 +197,8 @@ pub fn compare(
                 cmp.expected.insert(case.id.clone(), entry.reason.clone());
             }
             Some(entry) => {
-                cmp.stale.push((
-                    case.id.clone(),
-                    format!(
-                        "expected {} but it was {}",
-                        entry.outcome.outcome(),
-                        result.outcome
-                    ),
-                ));
+                cmp.stale
+                    .push((case.id.clone(), seen(entry.outcome, result)));
                 if matches!(result.outcome, Outcome::Fail | Outcome::Error) {
                     cmp.unexpected.push(case.id.clone());
                 }
@@ -182,6 +257,14 @@ cases:
             ..CaseResult::skipped(id, "")
         };
         (case.info(), result)
+    }
+
+    fn with_message(
+        (case, mut result): (CaseInfo, CaseResult),
+        message: &str,
+    ) -> (CaseInfo, CaseResult) {
+        result.message = Some(message.to_string());
+        (case, result)
     }
 
     fn ids(ids: &[&str]) -> Vec<String> {
@@ -289,20 +372,17 @@ cases:
             // Fixed: passes now.
             ran("c-fail", Outcome::Pass),
             // Worse: a warning became an error, which is also unexpected.
-            ran("c-warn", Outcome::Error),
+            with_message(ran("c-warn", Outcome::Error), "status 500"),
             ran("c-skip", Outcome::Skip),
         ];
         let cmp = compare(&b, &results, &ids(&["c-fail", "c-warn", "c-skip"]));
         assert_eq!(
             cmp.stale,
             vec![
-                (
-                    "c-fail".to_string(),
-                    "expected fail but it was pass".to_string()
-                ),
+                ("c-fail".to_string(), "expected fail, was pass".to_string()),
                 (
                     "c-warn".to_string(),
-                    "expected warn but it was error".to_string()
+                    "expected warn, was error: status 500".to_string()
                 ),
             ]
         );
@@ -323,5 +403,47 @@ cases:
         );
         assert!(cmp.unexpected.is_empty());
         assert_eq!(cmp.known_reason("c-fail"), Some("no Location header"));
+    }
+
+    #[test]
+    fn a_written_baseline_lists_what_did_not_pass_and_reads_back_clean() {
+        let results = [
+            with_message(ran("f", Outcome::Fail), "no Location: 'x' \"y\" # z"),
+            with_message(ran("w", Outcome::Warn), "token tok-123 echoed"),
+            ran("e", Outcome::Error),
+            with_message(ran("s", Outcome::Skip), "no groups"),
+            ran("p", Outcome::Pass),
+        ];
+        let written = Baseline::from_results("http://t/scim/v2", &results, |t: &str| {
+            t.replace("tok-123", "[REDACTED]")
+        });
+        let text = written.to_yaml().unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.starts_with("# Known deviations"), "{text}");
+        assert!(!text.contains("tok-123"), "{text}");
+        let read = baseline(&text);
+        assert_eq!(read.target, "http://t/scim/v2");
+        let listed: Vec<&str> = read.cases.keys().map(String::as_str).collect();
+        assert_eq!(listed, ["e", "f", "w"]);
+        assert_eq!(read.cases["f"].outcome, ExpectedOutcome::Fail);
+        assert_eq!(read.cases["f"].reason, "no Location: 'x' \"y\" # z");
+        assert_eq!(read.cases["w"].reason, "token [REDACTED] echoed");
+        assert_eq!(read.cases["e"].reason, "error (no message)");
+        let cmp = compare(&read, &results, &ids(&["f", "w", "e", "s", "p"]));
+        assert!(cmp.is_clean(), "{cmp:?}");
+        assert_eq!(cmp.expected.len(), 3);
+    }
+
+    #[test]
+    fn a_baseline_is_written_to_a_new_directory() {
+        let dir = std::env::temp_dir().join(format!(
+            "scimspec-baseline-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let path = dir.join("sub/b.yaml");
+        let b = baseline(BASELINE);
+        b.write(&path).unwrap_or_else(|e| panic!("{e}"));
+        let read = Baseline::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.cases.len(), 3);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -152,7 +152,15 @@ async fn run_target(c: ComparedTarget, interrupt: Interrupt) -> TargetRun {
             let mut out: Vec<String> = cmp
                 .unexpected
                 .iter()
-                .map(|id| format!("unexpected: {id}"))
+                .map(|id| {
+                    let seen = report
+                        .results
+                        .iter()
+                        .find(|(case, _)| &case.id == id)
+                        .map(|(_, r)| r.outcome.as_str())
+                        .unwrap_or("unexpected");
+                    format!("unexpected {seen}: {id}")
+                })
                 .collect();
             out.extend(
                 cmp.stale
@@ -273,7 +281,7 @@ pub fn compare(
             baseline: r.baseline.as_ref(),
         })
         .collect();
-    junit::write_suites(&suites, &xml)?;
+    junit::write_comparison(&suites, &xml)?;
     Ok(CompareResult {
         runs,
         files: vec![md, page, xml],

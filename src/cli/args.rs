@@ -170,6 +170,10 @@ pub struct RunArgs {
     /// Known deviations of the target: cases expected to fail, warn, error or skip (YAML).
     #[arg(long, env = "SCIMSPEC_BASELINE", value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+    /// Write a baseline of this run here: every case that failed, warned or errored, with its
+    /// message as the reason to replace with the deviation.
+    #[arg(long, env = "SCIMSPEC_WRITE_BASELINE", value_name = "PATH")]
+    pub write_baseline: Option<PathBuf>,
     /// Also write the run as JSON here (its shape: schemas/report.schema.json).
     #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
     pub report_json: Option<PathBuf>,

@@ -1,6 +1,6 @@
 //! `scimspec run`: connect the target, plan, run the cases as trials on the console, write the
-//! JUnit report, print the summary (with the Entra verdict and the baseline comparison when
-//! they apply) and say how the run ended — also when its deadline passed or Ctrl-C / SIGTERM
+//! JUnit report (and a baseline of the run when asked), print the summary (with the Entra
+//! verdict and the baseline comparison when they apply) and say how the run ended — also when its deadline passed or Ctrl-C / SIGTERM
 //! stopped it.
 
 use std::time::Instant;
@@ -80,6 +80,18 @@ pub fn run(args: &RunArgs) -> Outcome {
     });
     write_junit(&report, &properties, comparison.as_ref(), &settings)?;
     write_reports(args, &report, comparison.as_ref())?;
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::from_results(&report.target, &report.results, |text: &str| {
+            report.redactor.show(text)
+        });
+        written.write(path)?;
+        output::err(&format!(
+            "baseline of {} case{} that did not pass written to {}",
+            written.cases.len(),
+            if written.cases.len() == 1 { "" } else { "s" },
+            path.display()
+        ));
+    }
     out(&report::summary::render(
         &report,
         Some(&settings.junit.display().to_string()),
@@ -174,13 +186,13 @@ fn write_junit(
     baseline: Option<&Comparison>,
     settings: &RunSettings,
 ) -> Result<(), CommandError> {
-    junit::write_suites(
-        &[junit::SuiteInput {
+    junit::write_run(
+        &junit::SuiteInput {
             name: "scimspec",
             report,
             properties,
             baseline,
-        }],
+        },
         &settings.junit,
     )?;
     Ok(())

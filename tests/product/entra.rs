@@ -63,8 +63,8 @@ fn entra_cases_pass_on_the_embedded_server_and_the_verdict_is_ready() {
     );
     assert!(!all.contains("Only one dialect ran"), "{all}");
     let xml = dir.junit();
-    assert!(xml.contains("classname=\"Entra E-DISABLE-USER\""), "{xml}");
-    assert!(xml.contains("<property name=\"consequence\""), "{xml}");
+    assert!(xml.contains("classname=\"Entra.E-DISABLE-USER\""), "{xml}");
+    assert!(xml.contains("\nconsequence: "), "{xml}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The comparison of several targets: a matrix of targets × cases with outcomes, grouped by
 //! spec section, the cases whose outcome differs between targets first. Rendered as Markdown
 //! ([`markdown`]) and as one self-contained HTML page ([`html`]); the JUnit file with one
-//! testsuite per target is written by [`super::junit::render_suites`].
+//! testsuite per target is written by [`super::junit::render_comparison`].
 
 pub mod html;
 pub mod markdown;

@@ -23,6 +23,11 @@ pub fn mask(text: &str, pattern: &str, with: &str) -> String {
 pub fn stable_junit(bytes: Vec<u8>) -> String {
     let xml = String::from_utf8(bytes).expect("JUnit is UTF-8");
     let xml = mask(&xml, r#"timestamp="[^"]*""#, r#"timestamp="[timestamp]""#);
+    let xml = mask(
+        &xml,
+        r#"name="timestamp" value="[^"]*""#,
+        r#"name="timestamp" value="[timestamp]""#,
+    );
     mask(
         &xml,
         r#"name="scimspec.version" value="[^"]*""#,

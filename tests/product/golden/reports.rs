@@ -25,7 +25,7 @@ fn junit_report_of_a_run() {
         properties: &[],
         baseline: comparison.as_ref(),
     };
-    let xml = stable_junit(junit::render_suites(&[suite]).expect("renders"));
+    let xml = stable_junit(junit::render_run(&suite).expect("renders"));
     no_secret("the JUnit report", &xml);
     assert_golden("junit.xml", &xml);
 }
@@ -118,7 +118,7 @@ fn comparison_as_markdown_html_and_junit() {
             baseline: t.baseline,
         })
         .collect();
-    let xml = stable_junit(junit::render_suites(&suites).expect("renders"));
+    let xml = stable_junit(junit::render_comparison(&suites).expect("renders"));
     for (what, text) in [("Markdown", &md), ("HTML", &page), ("JUnit", &xml)] {
         no_secret(what, text);
     }
