@@ -1,9 +1,10 @@
 //! Named fixtures: a step `{ fixture: NAME, as: CAPTURE, vars: {…} }` in a case is expanded
 //! into the file's `fixtures: { NAME: … }` template as an ordinary setup step, its `{{var}}`
-//! placeholders filled from `vars` (over the fixture's own defaults) and its one capture
-//! renamed by `as`. Nothing after the loader sees a fixture. A fixture the file does not
-//! define is looked up among the shared ones: those of a `fixtures.yaml` loaded with the case
-//! files (`suites/fixtures.yaml`), or the built-in ones when none is.
+//! placeholders filled from `vars` (over the fixture's own defaults), its one capture
+//! renamed by `as` and its name replaced by `name`. Nothing after the loader sees a fixture.
+//! A fixture the file does not define is looked up among the shared ones: those of a
+//! `fixtures.yaml` loaded with the case files (`suites/fixtures.yaml`), or the built-in ones
+//! when none is.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -217,6 +218,9 @@ pub(super) fn expand(
     fill(&mut expanded, &vars);
     if let Value::Object(map) = &mut expanded {
         map.insert("setup".into(), Value::Bool(true));
+        if let Some(name) = &using.name {
+            map.insert("name".into(), Value::String(name.clone()));
+        }
     }
     let mut step: Step = serde_json::from_value(expanded).map_err(|e| {
         problem(
@@ -344,6 +348,24 @@ mod tests {
         );
         assert_eq!(step.capture.keys().collect::<Vec<_>>(), ["u1"]);
         assert!(step.expect.status.is_some_and(|s| s.accepts(201)));
+    }
+
+    #[test]
+    fn a_use_may_name_its_step() {
+        let step = expand(
+            &fixtures(),
+            &Fixtures::new(),
+            &using(
+                json!({ "fixture": "user", "name": "create in lower case", "vars": { "n": 1 } }),
+            ),
+            "/cases/0/steps/0",
+        )
+        .unwrap();
+        assert_eq!(step.name.as_deref(), Some("create in lower case"));
+        assert_eq!(
+            step.request.body,
+            Some(json!({ "userName": "{{uid}}", "n": 1 }))
+        );
     }
 
     #[test]
