@@ -1,25 +1,175 @@
 //! Named fixtures: a step `{ fixture: NAME, as: CAPTURE, vars: {…} }` in a case is expanded
 //! into the file's `fixtures: { NAME: … }` template as an ordinary setup step, its `{{var}}`
-//! placeholders filled from `vars` (over the fixture's own defaults) and its one capture
-//! renamed by `as`. Nothing after the loader sees a fixture.
+//! placeholders filled from `vars` (over the fixture's own defaults), its one capture
+//! renamed by `as` and its name replaced by `name`. Nothing after the loader sees a fixture.
+//! A fixture the file does not define is looked up among the shared ones: those of a
+//! `fixtures.yaml` loaded with the case files (`suites/fixtures.yaml`), or the built-in ones
+//! when none is.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
 use super::check::Problem;
-use super::locate::Part;
+use super::error::CaseFileError;
+use super::locate::{self, Part};
 use super::model::{FixtureUse, Step};
+use super::yaml;
 use crate::template;
+
+/// Named step templates, by name.
+pub(super) type Fixtures = BTreeMap<String, Value>;
+
+/// The file name of a shared fixtures file: a mapping with the one key `fixtures`.
+const SHARED_FILE: &str = "fixtures.yaml";
+
+/// Whether the source `name` is a shared fixtures file rather than a case file.
+pub(super) fn is_shared_file(name: &str) -> bool {
+    Path::new(name)
+        .file_name()
+        .is_some_and(|file| file == SHARED_FILE)
+}
+
+/// The shared fixtures: those of the `fixtures.yaml` files among `sources`, or, when there is
+/// none, those of the built-in `suites/fixtures.yaml`. A name defined twice is refused.
+pub(super) fn shared(sources: &[(String, String)]) -> Result<Fixtures, Vec<CaseFileError>> {
+    let mut files: Vec<(String, &str)> = sources
+        .iter()
+        .filter(|(name, _)| is_shared_file(name))
+        .map(|(name, text)| (name.clone(), text.as_str()))
+        .collect();
+    if files.is_empty() {
+        files = super::embedded_files()
+            .iter()
+            .filter(|(name, _)| is_shared_file(name))
+            .map(|(name, text)| (format!("suites/{name}"), *text))
+            .collect();
+    }
+    let mut all = Fixtures::new();
+    let mut errors = Vec::new();
+    for (name, text) in files {
+        match parse_shared(&name, text) {
+            Ok(fixtures) => {
+                for (fixture, template) in fixtures {
+                    let pointer = child("/fixtures", &fixture);
+                    match all.entry(fixture) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(template);
+                        }
+                        Entry::Occupied(slot) => {
+                            let at = locate::locate(text, &pointer, Part::Key);
+                            errors.push(CaseFileError {
+                                file: name.clone(),
+                                line: at.map(|p| p.line),
+                                column: at.map(|p| p.column),
+                                case: None,
+                                problem: format!(
+                                    "shared fixture '{}' is defined twice",
+                                    slot.key()
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+            Err(mut problems) => errors.append(&mut problems),
+        }
+    }
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The validator of a shared fixtures file: the case schema's `fixtures` as the only key.
+fn shared_validator() -> Result<&'static jsonschema::Validator, String> {
+    static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let mut schema: Value =
+                serde_json::from_str(super::CASE_SCHEMA).map_err(|e| e.to_string())?;
+            let fixtures = schema
+                .pointer("/properties/fixtures")
+                .cloned()
+                .ok_or("the case schema has no `fixtures`")?;
+            if let Value::Object(root) = &mut schema {
+                root.insert("required".into(), Value::from(vec!["fixtures"]));
+                root.insert(
+                    "properties".into(),
+                    Value::Object(Map::from_iter([("fixtures".to_string(), fixtures)])),
+                );
+            }
+            jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The fixtures of one shared fixtures file, checked against the case schema.
+fn parse_shared(name: &str, text: &str) -> Result<Fixtures, Vec<CaseFileError>> {
+    let error = |at: Option<yaml::Position>, problem: String| CaseFileError {
+        file: name.to_string(),
+        line: at.map(|p| p.line),
+        column: at.map(|p| p.column),
+        case: None,
+        problem,
+    };
+    let value = yaml::parse(text)
+        .map_err(|e| vec![error(e.at, format!("not valid YAML: {}", e.message))])?;
+    let validator = shared_validator().map_err(|detail| {
+        vec![error(
+            None,
+            format!("internal schema case.schema.json is not valid: {detail}"),
+        )]
+    })?;
+    let problems: Vec<CaseFileError> = validator
+        .iter_errors(&value)
+        .map(|e| {
+            let pointer = e.instance_path().as_str().to_string();
+            let at = locate::locate(text, &pointer, Part::Value);
+            let place = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!("at {pointer}: ")
+            };
+            error(at, format!("{place}{}", e.masked()))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    match value.get("fixtures") {
+        Some(Value::Object(fixtures)) => Ok(fixtures
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()),
+        _ => Ok(Fixtures::new()),
+    }
+}
 
 /// `base` with one more pointer segment (RFC 6901 escaping).
 fn child(base: &str, segment: &str) -> String {
     format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
-/// The setup step `using` stands for; `at` is the pointer of the fixture step in its file.
+/// The names of `fixtures`, or "none".
+fn names(fixtures: &Fixtures) -> String {
+    if fixtures.is_empty() {
+        "none".to_string()
+    } else {
+        fixtures.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The setup step `using` stands for, from the file's fixtures `own` or else the `shared`
+/// ones; `at` is the pointer of the fixture step in its file.
 pub(super) fn expand(
-    fixtures: &BTreeMap<String, Value>,
+    own: &Fixtures,
+    shared: &Fixtures,
     using: &FixtureUse,
     at: &str,
 ) -> Result<Step, Problem> {
@@ -28,19 +178,18 @@ pub(super) fn expand(
         part,
         message,
     };
-    let Some(Value::Object(template)) = fixtures.get(&using.fixture) else {
-        let known: Vec<&str> = fixtures.keys().map(String::as_str).collect();
+    let found = own.get(&using.fixture).map(|t| (t, true));
+    let Some((Value::Object(template), is_own)) =
+        found.or_else(|| shared.get(&using.fixture).map(|t| (t, false)))
+    else {
         return Err(problem(
             child(at, "fixture"),
             Part::Value,
             format!(
-                "unknown fixture '{}' (the file's fixtures: {})",
+                "unknown fixture '{}' (the file's fixtures: {}; shared: {})",
                 using.fixture,
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
+                names(own),
+                names(shared)
             ),
         ));
     };
@@ -69,10 +218,17 @@ pub(super) fn expand(
     fill(&mut expanded, &vars);
     if let Value::Object(map) = &mut expanded {
         map.insert("setup".into(), Value::Bool(true));
+        if let Some(name) = &using.name {
+            map.insert("name".into(), Value::String(name.clone()));
+        }
     }
     let mut step: Step = serde_json::from_value(expanded).map_err(|e| {
         problem(
-            child("/fixtures", &using.fixture),
+            if is_own {
+                child("/fixtures", &using.fixture)
+            } else {
+                child(at, "fixture")
+            },
             Part::Value,
             format!(
                 "fixture '{}' does not fit the step model: {e}",
@@ -179,6 +335,7 @@ mod tests {
     fn expands_into_a_setup_step_with_vars_and_the_capture_renamed() {
         let step = expand(
             &fixtures(),
+            &Fixtures::new(),
             &using(json!({ "fixture": "user", "as": "u1", "vars": { "suffix": "-m1", "n": 3 } })),
             "/cases/0/steps/0",
         )
@@ -194,9 +351,28 @@ mod tests {
     }
 
     #[test]
+    fn a_use_may_name_its_step() {
+        let step = expand(
+            &fixtures(),
+            &Fixtures::new(),
+            &using(
+                json!({ "fixture": "user", "name": "create in lower case", "vars": { "n": 1 } }),
+            ),
+            "/cases/0/steps/0",
+        )
+        .unwrap();
+        assert_eq!(step.name.as_deref(), Some("create in lower case"));
+        assert_eq!(
+            step.request.body,
+            Some(json!({ "userName": "{{uid}}", "n": 1 }))
+        );
+    }
+
+    #[test]
     fn defaults_fill_what_the_use_leaves_out() {
         let step = expand(
             &fixtures(),
+            &Fixtures::new(),
             &using(json!({ "fixture": "user" })),
             "/cases/0/steps/0",
         )
@@ -213,16 +389,21 @@ mod tests {
     fn refuses_an_unknown_fixture_an_unknown_var_and_an_ambiguous_as() {
         let e = expand(
             &fixtures(),
+            &Fixtures::new(),
             &using(json!({ "fixture": "usr" })),
             "/cases/1/steps/2",
         )
         .unwrap_err();
         assert_eq!(e.pointer, "/cases/1/steps/2/fixture");
         assert!(e.message.contains("unknown fixture 'usr'"), "{e:?}");
-        assert!(e.message.contains("two, user"), "{e:?}");
+        assert!(
+            e.message.contains("fixtures: two, user; shared: none"),
+            "{e:?}"
+        );
 
         let e = expand(
             &fixtures(),
+            &Fixtures::new(),
             &using(json!({ "fixture": "user", "vars": { "sufix": "x" } })),
             "/cases/0/steps/0",
         )
@@ -232,12 +413,109 @@ mod tests {
 
         let e = expand(
             &fixtures(),
+            &Fixtures::new(),
             &using(json!({ "fixture": "two", "as": "x" })),
             "/cases/0/steps/0",
         )
         .unwrap_err();
         assert_eq!(e.pointer, "/cases/0/steps/0/as");
         assert!(e.message.contains("captures 2"), "{e:?}");
+    }
+
+    #[test]
+    fn a_fixture_the_file_lacks_comes_from_the_shared_ones_and_the_file_s_own_wins() {
+        let shared: Fixtures = serde_json::from_value(json!({
+            "group": { "request": { "method": "POST", "path": "/Groups" }, "capture": { "g": "/id" } },
+            "user": { "request": { "method": "POST", "path": "/Shared" } }
+        }))
+        .unwrap();
+        let use_of = |name: &str| using(json!({ "fixture": name }));
+        let step = expand(&fixtures(), &shared, &use_of("group"), "/cases/0/steps/0").unwrap();
+        assert_eq!(step.request.path, "/Groups");
+        assert!(step.setup);
+        let step = expand(&fixtures(), &shared, &use_of("user"), "/cases/0/steps/0").unwrap();
+        assert_eq!(step.request.path, "/Users");
+        let e = expand(
+            &Fixtures::new(),
+            &shared,
+            &use_of("nobody"),
+            "/cases/0/steps/1",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("fixtures: none; shared: group, user"),
+            "{e:?}"
+        );
+    }
+
+    fn source(name: &str, text: &str) -> (String, String) {
+        (name.to_string(), text.to_string())
+    }
+
+    const SHARED: &str = "fixtures:\n  user:\n    request: { method: POST, path: /Users }\n    expect: { status: 201 }\n    capture: { id: /id }\n";
+
+    #[test]
+    fn shared_fixtures_come_from_fixtures_yaml_files_and_are_checked() {
+        let found = shared(&[source("d/fixtures.yaml", SHARED), source("d/a.yaml", "x")]).unwrap();
+        assert_eq!(found.keys().collect::<Vec<_>>(), ["user"]);
+
+        let e = shared(&[source("d/fixtures.yaml", &SHARED.replace("201", "9001"))]).unwrap_err();
+        assert_eq!(
+            (e[0].file.as_str(), e[0].line),
+            ("d/fixtures.yaml", Some(4)),
+            "{e:?}"
+        );
+        assert!(
+            e[0].problem.contains("/fixtures/user/expect/status"),
+            "{e:?}"
+        );
+
+        let e = shared(&[source("d/fixtures.yaml", &format!("{SHARED}cases: []\n"))]).unwrap_err();
+        assert!(e[0].problem.contains("cases"), "{e:?}");
+
+        let e = shared(&[
+            source("a/fixtures.yaml", SHARED),
+            source("b/fixtures.yaml", SHARED),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            (e[0].file.as_str(), e[0].line),
+            ("b/fixtures.yaml", Some(2)),
+            "{e:?}"
+        );
+        assert!(e[0].problem.contains("'user' is defined twice"), "{e:?}");
+    }
+
+    #[test]
+    fn without_a_fixtures_file_the_built_in_shared_fixtures_serve() {
+        let built_in = shared(&[]).unwrap();
+        assert!(!built_in.is_empty());
+        assert!(is_shared_file("suites/fixtures.yaml") && !is_shared_file("suites/a.yaml"));
+    }
+
+    #[test]
+    fn a_case_file_uses_the_shared_fixtures_loaded_with_it() {
+        let case = "cases:\n  - id: c\n    title: t\n    spec: RFC7644 §3.3\n    level: MUST\n    steps:\n      - { fixture: user, as: u }\n      - request: { method: GET, path: \"/Users/{{u}}\" }\n";
+        let suite = crate::load::load_sources([
+            source("d/fixtures.yaml", SHARED),
+            source("d/a.yaml", case),
+        ])
+        .unwrap();
+        assert_eq!(suite.cases.len(), 1);
+        assert!(suite.cases[0].steps[0].setup);
+        assert_eq!(
+            suite.cases[0].steps[0].capture.keys().collect::<Vec<_>>(),
+            ["u"]
+        );
+        let other = SHARED.replace("user:", "person:");
+        let err = crate::load::load_sources([
+            source("d/fixtures.yaml", &other),
+            source("d/a.yaml", case),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("d/a.yaml:7:"), "{err}");
+        assert!(err.contains("unknown fixture 'user'"), "{err}");
     }
 
     #[test]

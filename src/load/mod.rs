@@ -109,10 +109,17 @@ pub fn load_sources(
     sources: impl IntoIterator<Item = (String, String)>,
 ) -> Result<Suite, LoadError> {
     let validator = case_validator()?;
+    let sources: Vec<(String, String)> = sources.into_iter().collect();
     let mut cases = Vec::new();
-    let mut errors = Vec::new();
+    let (shared, mut errors) = match fixture::shared(&sources) {
+        Ok(shared) => (shared, Vec::new()),
+        Err(errors) => (fixture::Fixtures::new(), errors),
+    };
     for (name, text) in sources {
-        match parse_file(validator, &name, &text) {
+        if fixture::is_shared_file(&name) {
+            continue;
+        }
+        match parse_file(validator, &name, &text, &shared) {
             Ok(mut file_cases) => cases.append(&mut file_cases),
             Err(mut file_errors) => errors.append(&mut file_errors),
         }
@@ -199,6 +206,7 @@ fn parse_file(
     validator: &jsonschema::Validator,
     name: &str,
     text: &str,
+    shared: &fixture::Fixtures,
 ) -> Result<Vec<Case>, Vec<CaseFileError>> {
     let mut out = FileErrors {
         name,
@@ -293,7 +301,7 @@ fn parse_file(
                 RawStep::Step(step) => steps.push(*step),
                 RawStep::Fixture(using) => {
                     let at = format!("/cases/{index}/steps/{j}");
-                    match fixture::expand(&file.fixtures, &using, &at) {
+                    match fixture::expand(&file.fixtures, shared, &using, &at) {
                         Ok(step) => steps.push(step),
                         Err(problem) => out.at_pointer(
                             &problem.pointer,

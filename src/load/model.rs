@@ -131,13 +131,17 @@ pub enum RawStep {
 }
 
 /// `{ fixture: user, as: u1, vars: { suffix: "-m1" } }`: the fixture `user` as a setup step,
-/// its one capture named `u1`, its `{{suffix}}` placeholders filled with `-m1`.
+/// its one capture named `u1`, its `{{suffix}}` placeholders filled with `-m1` (and `name:`
+/// names the step here instead of the fixture's name).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureUse {
     pub fixture: String,
     #[serde(default, rename = "as")]
     pub capture_as: Option<String>,
+    /// The step's name here, instead of the fixture's.
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub vars: BTreeMap<String, Value>,
 }
