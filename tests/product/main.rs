@@ -19,6 +19,7 @@ mod exits;
 mod golden;
 mod http_retry;
 mod limits;
+mod okta;
 mod preflight;
 mod profiles;
 mod secrets;
