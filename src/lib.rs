@@ -10,7 +10,7 @@
 //!   discovery, profile applied once.
 //! - the stages: [`load`] (case files → validated model) → [`plan`] (discovery, selection,
 //!   profile fit, skips) → [`run`] (HTTP steps, captures, assertions, transcripts, cleanup)
-//!   → [`report`] (console, JUnit, comparison matrix, Entra verdict); [`baseline`] compares a
+//!   → [`report`] (console, JUnit, comparison matrix, Entra and Okta verdicts); [`baseline`] compares a
 //!   run with its known deviations, a value the reporters read.
 //! - below them: [`profile`] (target profiles), [`template`], [`http`] (the client side of the
 //!   wire), [`scim`] (the SCIM grammar shared by the server and the runner).

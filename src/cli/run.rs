@@ -1,6 +1,7 @@
 //! `scimspec run`: connect the target, plan, run the cases as trials on the console, write the
-//! JUnit report (and a baseline of the run when asked), print the summary (with the Entra
-//! verdict and the baseline comparison when they apply) and say how the run ended — also when its deadline passed or Ctrl-C / SIGTERM
+//! JUnit report (and a baseline of the run when asked), print the summary (with the Entra and
+//! Okta verdicts and the baseline comparison when they apply) and say how the run ended — also
+//! when its deadline passed or Ctrl-C / SIGTERM
 //! stopped it.
 
 use std::time::Instant;
@@ -13,7 +14,7 @@ use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
 use crate::exit::Exit;
-use crate::report::entra_verdict::Verdict;
+use crate::report::verdict;
 use crate::report::{self, junit, RunReport};
 use crate::run::{self, ExecuteOptions, Interrupt, Outcome as CaseOutcome, StopReason, Unfinished};
 use crate::target::{self, Discover, Target};
@@ -97,10 +98,8 @@ pub fn run(args: &RunArgs) -> Outcome {
         Some(&settings.junit.display().to_string()),
         args.verbose,
     ));
-    // Runs that include Entra cases end with the Entra ID readiness verdict.
-    if let Some(verdict) = Verdict::from_results(&report.results) {
-        out(&verdict.render());
-    }
+    // Runs that include Entra or Okta cases end with that client's readiness verdict.
+    out(&verdict::render_all(&report.results));
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &settings.baseline) {
         out(&report::summary::render_baseline(
             cmp,

@@ -2,7 +2,7 @@
 //! Entra's provisioning of users and groups from a local file ([`provision`]). The command
 //! layer connects the target and prints what these return. The Entra cases themselves are
 //! data, under `suites/entra/`; the readiness verdict over their results is a reporter,
-//! [`crate::report::entra_verdict`].
+//! [`crate::report::verdict`].
 
 pub mod probe;
 pub mod provision;
@@ -10,7 +10,7 @@ pub mod provision;
 use thiserror::Error;
 
 use crate::http::HttpError;
-use crate::report::entra_verdict;
+use crate::report::verdict;
 
 /// Entra's two PATCH dialects (ENTRA.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,8 +35,8 @@ impl Dialect {
     /// The case tag of the dialect.
     pub fn tag(self) -> &'static str {
         match self {
-            Dialect::Default => entra_verdict::TAG_DEFAULT,
-            Dialect::AadOptscim062020 => entra_verdict::TAG_FLAG,
+            Dialect::Default => verdict::ENTRA_TAG_DEFAULT,
+            Dialect::AadOptscim062020 => verdict::ENTRA_TAG_FLAG,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! Every problem names the file, the line where known, the case id and what is wrong.
 
 mod check;
+mod citations;
 mod error;
 mod fixture;
 mod locate;
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub use citations::{catalogue_entry, CatalogueEntry};
 pub use error::{CaseFileError, LoadError};
 pub use yaml::Position;
 
@@ -317,6 +319,26 @@ fn parse_file(
         if steps.len() != raw_steps {
             continue;
         }
+        // Where each citation is written: the case's own `spec`, or the file's.
+        let mut citations = vec![(
+            if raw.spec.is_some() {
+                format!("/cases/{index}/spec")
+            } else {
+                "/spec".to_string()
+            },
+            spec.clone(),
+        )];
+        citations.extend(
+            raw.also
+                .iter()
+                .enumerate()
+                .map(|(j, a)| (format!("/cases/{index}/also/{j}"), a.clone())),
+        );
+        for (pointer, citation) in &citations {
+            if let Some(problem) = citations::unresolved(citation) {
+                out.at_pointer(pointer, Part::Value, line, Some(raw.id.clone()), problem);
+            }
+        }
         let case = Case {
             spec,
             id: raw.id,
@@ -476,6 +498,30 @@ cases:
             Err(LoadError::Invalid(errors)) if errors.len() == 1 => errors[0].clone(),
             other => panic!("expected one error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_client_citation_missing_from_its_catalogue_is_refused_at_its_line() {
+        let text = GOOD.replace(
+            "    level: MUST\n",
+            "    level: MUST\n    spec: Okta O-NOPE\n",
+        );
+        let e = only_error(&text);
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column),
+            ("suites/x.yaml", Some(7), Some(11)),
+            "{e}"
+        );
+        assert!(
+            e.problem
+                .contains("'Okta O-NOPE' cites O-NOPE, which spec/okta-catalog.yaml does not list"),
+            "{e}"
+        );
+        let file_level = GOOD.replace("spec: RFC7644 §3.3\n", "spec: Entra E-NOPE\n");
+        let e = only_error(&file_level);
+        assert_eq!(e.line, Some(2), "{e}");
+        let listed = GOOD.replace("spec: RFC7644 §3.3\n", "spec: Entra E-TESTCONN-PROBE\n");
+        assert!(load_one(&listed).is_ok());
     }
 
     #[test]

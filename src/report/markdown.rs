@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::compare::markdown::cell_text;
-use super::entra_verdict::Verdict;
+use super::verdict;
 use super::RunReport;
 use crate::baseline::Comparison;
 use crate::run::Outcome;
@@ -68,10 +68,8 @@ pub fn render_within(report: &RunReport, baseline: Option<&Comparison>, budget: 
         report.duration.as_secs_f64(),
         cell_text(&report.run_id)
     );
-    if let Some(verdict) = Verdict::from_results(&report.results) {
-        if let Some(line) = verdict.render().lines().find(|l| !l.trim().is_empty()) {
-            let _ = writeln!(out, "**{}**\n", cell_text(line.trim()));
-        }
+    for verdict in verdict::verdicts(&report.results) {
+        let _ = writeln!(out, "**{}**\n", cell_text(&show(&verdict.headline())));
     }
     let mut left_out = 0;
     for (heading, outcomes) in [

@@ -4,12 +4,12 @@
 
 pub mod compare;
 pub mod coverage;
-pub mod entra_verdict;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod summary;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -186,6 +186,14 @@ faults! {
     ManagerStringRejected => "manager-string-rejected", "Entra ENTRA-CATALOG §1.6: manager given as a plain id string is rejected";
     AdscimSchemaRejected => "adscim-schema-rejected", "Entra ENTRA.md §3: group create with the ADSCIM schema URI is rejected";
     NullAttributesRejected => "null-attributes-rejected", "RFC7643 §2.5: null attribute values on create are rejected instead of meaning unassigned";
+    // Okta
+    ReplaceMembersAppends => "replace-members-appends", "Okta O-GROUP-PUSH-REPLACE (RFC7644 §3.5.2.3): replace on members adds the sent members to the current ones instead of replacing them";
+    EmptyReplaceIgnored => "empty-replace-ignored", "Okta O-GROUP-PUSH-REPLACE (RFC7643 §2.5): replace on members with [] leaves the members in place instead of emptying the group";
+    RenameWithIdRefused => "rename-with-id-refused", "Okta O-GROUP-RENAME: a path-less replace whose value repeats the group's own readOnly id answers 400 mutability, so the rename is lost";
+    PathlessActiveIgnored => "pathless-active-ignored", "Okta O-DEACTIVATE (RFC7644 §3.5.2.3): a path-less replace {\"active\": false} answers 200 but leaves the user active";
+    PagingPastEndError => "paging-past-end-error", "Okta O-IMPORT-PAGING (RFC7644 §3.4.2.4): a startIndex past the last result answers 400 instead of an empty page";
+    ConflictWithoutUniqueness => "conflict-without-uniqueness", "Okta O-CREATE-CONFLICT (RFC7644 §3.3): a duplicate userName answers 409 without scimType \"uniqueness\"";
+    BatchMemberUnknownRejectsAll => "batch-member-unknown-rejects-all", "Okta O-GROUP-PUSH-PARTIAL: one unknown member id in a PATCH adding members answers 400, so the valid members are not added either";
 }
 
 impl fmt::Display for Fault {

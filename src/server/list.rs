@@ -109,6 +109,11 @@ pub fn list(
         return Err(ScimError::not_found("no resources match"));
     }
     let start = q.start_index.unwrap_or(1).max(1) as usize;
+    if start > 1 && start > total && cfg.has(Fault::PagingPastEndError) {
+        return Err(ScimError::invalid_value(format!(
+            "startIndex {start} is past the last of {total} results"
+        )));
+    }
     let shown_start = match q.start_index {
         None if cfg.has(Fault::StartIndexDefaultZero) => 0,
         _ => start,

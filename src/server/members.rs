@@ -28,6 +28,19 @@ pub fn member_ids(attrs: &Attributes) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// PATCH leaves out the new members naming no existing resource instead of refusing the whole
+/// request: Okta pushes a group's membership in one PATCH and does not retry a refused one,
+/// so one stale id would keep every valid member out. RFC 7643 §4.2 makes `value` the
+/// member's identifier; a reference to nothing adds nothing. (POST and PUT still refuse it.)
+pub fn drop_unknown_members(store: &Store, attrs: &mut Attributes, before: &[String]) {
+    if let Some(Value::Array(members)) = attrs.get_mut("members") {
+        members.retain(|m| match m.get("value").and_then(Value::as_str) {
+            Some(id) => before.iter().any(|b| b == id) || store.find_any(id).is_some(),
+            None => true,
+        });
+    }
+}
+
 /// Checks that every member names an existing User or Group (not the group itself) and fills
 /// in `type` and `$ref` when the client left them out.
 pub fn resolve_members(

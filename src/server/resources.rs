@@ -12,8 +12,8 @@ use super::faults::Fault;
 use super::input::{attributes_from_body, check_required, Attributes};
 use super::kind::Kind;
 use super::members::{
-    drop_from_groups, forget_group, join_claimed_groups, member_ids, resolve_members,
-    sync_user_groups,
+    drop_from_groups, drop_unknown_members, forget_group, join_claimed_groups, member_ids,
+    resolve_members, sync_user_groups,
 };
 use super::patch;
 use super::state::AppState;
@@ -48,6 +48,9 @@ fn check_unique(
             let detail = format!("{name} \"{value}\" is already in use");
             if cfg.has(Fault::DuplicateReturns400) {
                 return Err(ScimError::invalid_value(detail));
+            }
+            if cfg.has(Fault::ConflictWithoutUniqueness) {
+                return Err(ScimError::new(StatusCode::CONFLICT, None, detail));
             }
             return Err(ScimError::uniqueness(detail));
         }
@@ -259,8 +262,12 @@ pub fn modify(
 ) -> Result<Arc<Record>, ScimError> {
     let mut store = state.write();
     let old = existing(&store, ctx, kind, id, if_match)?;
-    match patch::apply(kind, attributes_of(&old.resource), body, ctx.cfg) {
+    match patch::apply(kind, id, attributes_of(&old.resource), body, ctx.cfg) {
         Ok(mut attrs) => {
+            if kind == Kind::Group && !ctx.cfg.has(Fault::BatchMemberUnknownRejectsAll) {
+                let before = member_ids(&attributes_of(&old.resource));
+                drop_unknown_members(&store, &mut attrs, &before);
+            }
             check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
             ctx.cfg.check_profile(kind, &mut attrs)?;
             store_update(&mut store, ctx, kind, &old, attrs)

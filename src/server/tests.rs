@@ -7,4 +7,5 @@ mod discovery;
 mod faults;
 mod limits;
 mod lists;
+mod okta_faults;
 mod patching;

@@ -4,7 +4,7 @@
 
 use scimspec::load;
 use scimspec::plan::Selection;
-use scimspec::report::entra_verdict::TAG;
+use scimspec::report::verdict::ENTRA_TAG as TAG;
 use scimspec::run::Outcome;
 use scimspec::server::{Fault, ServerConfig};
 

@@ -22,6 +22,7 @@ mod html_report;
 mod http_retry;
 mod junit_xsd;
 mod limits;
+mod okta;
 mod preflight;
 mod profiles;
 mod secrets;

@@ -1,9 +1,9 @@
-//! The readiness verdicts a run earns (today: Entra ID's), as the page shows them: a state,
+//! The readiness verdicts a run earns (Entra ID's and Okta's), as the page shows them: a state,
 //! a headline and the verdict's text. [`readiness_verdicts`] is the one place the page asks
 //! for them.
 
 use crate::load::CaseInfo;
-use crate::report::entra_verdict::{Readiness, Verdict};
+use crate::report::verdict::{verdicts, Readiness};
 use crate::run::CaseResult;
 
 /// One verdict, ready to show.
@@ -22,12 +22,14 @@ fn state(readiness: Readiness) -> &'static str {
         Readiness::Ready => "ready",
         Readiness::NotReady => "not-ready",
         Readiness::NotVerified => "not-verified",
+        Readiness::NotJudged => "not-verified",
     }
 }
 
 /// Every readiness verdict the run's cases support; empty when none applies.
 pub fn readiness_verdicts(results: &[(CaseInfo, CaseResult)]) -> Vec<ShownVerdict> {
-    Verdict::from_results(results)
+    verdicts(results)
+        .into_iter()
         .map(|v| {
             let text = v.render();
             let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
@@ -39,6 +41,5 @@ pub fn readiness_verdicts(results: &[(CaseInfo, CaseResult)]) -> Vec<ShownVerdic
                 details: details.trim_end().to_string(),
             }
         })
-        .into_iter()
         .collect()
 }

@@ -37,9 +37,10 @@ enum Op {
     Replace,
 }
 
-/// Applies a PatchOp body to `attrs`; all operations or none.
+/// Applies a PatchOp body to the attributes `attrs` of resource `id`; all operations or none.
 pub fn apply(
     kind: Kind,
+    id: &str,
     mut attrs: Attributes,
     body: &Value,
     cfg: &ServerConfig,
@@ -56,6 +57,7 @@ pub fn apply(
     let engine = Engine {
         schema: kind.schema(),
         cfg,
+        id,
     };
     let mut ops: Vec<&Value> = ops.iter().collect();
     if cfg.has(Fault::PatchOpsReordered) {
@@ -95,6 +97,8 @@ fn operations(body: &Value) -> Result<&Vec<Value>, ScimError> {
 struct Engine<'a> {
     schema: &'static ResourceSchema,
     cfg: &'a ServerConfig,
+    /// The id of the resource patched.
+    id: &'a str,
 }
 
 /// Where an operation points, resolved against the schema.
@@ -175,6 +179,18 @@ impl Engine<'_> {
         }
         for (key, v) in value {
             if key.eq_ignore_ascii_case("schemas") {
+                continue;
+            }
+            // Okta renames a group with {"id": <its own id>, "displayName": …}: repeating the
+            // readOnly id's own value modifies nothing (RFC 7644 §3.5.2 L1886-1889 forbids
+            // modifying it), so it is no mutability error; another id still is.
+            if key.eq_ignore_ascii_case("id")
+                && v.as_str() == Some(self.id)
+                && !self.cfg.has(Fault::RenameWithIdRefused)
+            {
+                continue;
+            }
+            if key.eq_ignore_ascii_case("active") && self.cfg.has(Fault::PathlessActiveIgnored) {
                 continue;
             }
             if let Some(ext) = self.schema.extension(key) {
@@ -343,7 +359,7 @@ mod tests {
     fn run(start: Value, ops: Value, cfg: &ServerConfig) -> Result<Value, ScimError> {
         let attrs = start.as_object().cloned().unwrap_or_default();
         let body = json!({"schemas": [urn::PATCH_OP], "Operations": ops});
-        apply(Kind::User, attrs, &body, cfg)
+        apply(Kind::User, "u1", attrs, &body, cfg)
             .map(Value::Object)
             .map_err(|f| f.error)
     }
@@ -365,6 +381,7 @@ mod tests {
     fn failing_operation_leaves_nothing_applied() {
         let r = apply(
             Kind::User,
+            "u1",
             json!({"userName": "a"})
                 .as_object()
                 .cloned()

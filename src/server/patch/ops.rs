@@ -106,8 +106,11 @@ impl Engine<'_> {
         }
         match (&t.filter, t.sub) {
             (None, None) if attr.multi_valued => {
+                let members = attr.name == "members";
+                let appends = self.cfg.has(Fault::PatchReplaceMultiAppends)
+                    || (members && self.cfg.has(Fault::ReplaceMembersAppends));
                 match normalize_value(attr, value, self.cfg, true)? {
-                    Some(Value::Array(new)) if self.cfg.has(Fault::PatchReplaceMultiAppends) => {
+                    Some(Value::Array(new)) if appends => {
                         let mut items = take_items(holder, &attr.name);
                         items.extend(new);
                         put_items(holder, &attr.name, items);
@@ -115,6 +118,7 @@ impl Engine<'_> {
                     Some(new) => {
                         holder.insert(attr.name.clone(), new);
                     }
+                    None if members && self.cfg.has(Fault::EmptyReplaceIgnored) => {}
                     None => {
                         holder.shift_remove(&attr.name);
                     }

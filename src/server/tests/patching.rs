@@ -324,10 +324,9 @@ async fn entra_group_membership_dialects() {
             &patch_op(json!([{"op": "add", "path": "members", "value": [{"value": "ghost"}]}])),
         )
         .await;
-    assert_eq!(
-        (r.status, r.json()["scimType"].as_str()),
-        (400, Some("invalidValue"))
-    );
+    // An unknown new member is left out of a PATCH (Okta pushes many at once), not refused.
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains("ghost"), "{}", r.body);
     let r = c
         .get(&format!("{url}?excludedAttributes=members"))
         .await
