@@ -191,19 +191,21 @@ impl Target {
     /// What the cases of one run share: the client, a fresh run prefix, the profile, the
     /// calibration.
     pub fn context(&self) -> Arc<RunContext> {
-        let mut ctx = RunContext::new(self.client.clone()).with_profile(self.profile.clone());
-        ctx.uid_suffix = self.calibration.user_name.shape("");
-        ctx.required = self.discovery.required.clone();
-        Arc::new(ctx)
+        Arc::new(self.run_context())
     }
 
     /// The same, also stopped early by `interrupt` (raised on Ctrl-C by the command layer).
     pub fn context_with_interrupt(&self, interrupt: &Interrupt) -> Arc<RunContext> {
-        Arc::new(
-            RunContext::new(self.client.clone())
-                .with_profile(self.profile.clone())
-                .with_interrupt(interrupt.clone()),
-        )
+        Arc::new(self.run_context().with_interrupt(interrupt.clone()))
+    }
+
+    /// One context, built in one place so that every way of running cases (the `run` and
+    /// `compare` commands, the test harness) completes bodies and shapes user names alike.
+    fn run_context(&self) -> RunContext {
+        let mut ctx = RunContext::new(self.client.clone()).with_profile(self.profile.clone());
+        ctx.uid_suffix = self.calibration.user_name.shape("");
+        ctx.required = self.discovery.required.clone();
+        ctx
     }
 
     /// The finished run as the reporters read it.

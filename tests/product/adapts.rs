@@ -70,3 +70,24 @@ fn a_target_declaring_everything_runs_those_cases() {
         assert!(out.contains("1 passed"), "{id}: {out}");
     }
 }
+
+/// The `run` command, not only the test harness, completes every body with what `/Schemas`
+/// declares required and uses the userName form calibration found: a target requiring
+/// `name.familyName`, `active` and an email-shaped userName passes a case whose body has none of
+/// them.
+#[test]
+fn the_run_command_completes_bodies_and_shapes_user_names_for_the_target() {
+    let server = Reference::start(ServerConfig {
+        token: Some("adapt-token".into()),
+        variants: vec![Variant::RequireNameAndActive, Variant::EmailUserName],
+        ..ServerConfig::default()
+    });
+    let dir = TempDir::new("adapts-complete");
+    for id in [
+        "entra-create-user-enterprise-attributes",
+        "rfc7644-3.4.1-get-user-returns-200",
+    ] {
+        let out = run_one(&server, id, &dir, 0);
+        assert!(out.contains("1 passed"), "{id}: {out}");
+    }
+}
