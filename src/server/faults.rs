@@ -186,6 +186,16 @@ faults! {
     ManagerStringRejected => "manager-string-rejected", "Entra ENTRA-CATALOG §1.6: manager given as a plain id string is rejected";
     AdscimSchemaRejected => "adscim-schema-rejected", "Entra ENTRA.md §3: group create with the ADSCIM schema URI is rejected";
     NullAttributesRejected => "null-attributes-rejected", "RFC7643 §2.5: null attribute values on create are rejected instead of meaning unassigned";
+    // Concurrency, atomicity, advertised capabilities
+    LostMemberUpdate => "lost-member-update", "RFC7644 §3.5.2: a PATCH of a Group's members reads the group, waits, then writes its change onto that stale copy, so concurrent member additions are lost";
+    LostAttributeUpdate => "lost-attribute-update", "RFC7644 §3.5.2: a PATCH of a User reads the user, waits, then writes its change onto that stale copy, so concurrent changes of other attributes are lost";
+    UnknownOpIgnored => "unknown-op-ignored", "RFC7644 §3.5.2: an operation whose op is not add, remove or replace (\"move\") is skipped and the PATCH succeeds";
+    RequiredRemoved => "required-removed", "RFC7644 §3.5.2.2: remove of a required attribute (userName) succeeds and leaves the User without it";
+    MetaCreatedMoves => "meta-created-moves", "RFC7643 §3.1: meta.created is set anew on every update (PUT, PATCH)";
+    ReadOnlyIdOverwritten => "readonly-id-overwritten", "RFC7643 §2.2 / §3.1: the id in a PUT body (readOnly) becomes the resource's id";
+    PatchClaimedRefused => "patch-claimed-refused", "RFC7643 §5: ServiceProviderConfig says patch.supported=true but every PATCH answers 501";
+    BulkClaimedRefused => "bulk-claimed-refused", "RFC7643 §5: ServiceProviderConfig says bulk.supported=true but POST /Bulk answers 501";
+    ChangePasswordClaimedRefused => "change-password-claimed-refused", "RFC7643 §5: ServiceProviderConfig says changePassword.supported=true but a PATCH of password answers 400 mutability";
 }
 
 impl fmt::Display for Fault {
