@@ -101,14 +101,21 @@ pub(super) fn check_case(case: &Case, at: &str) -> Vec<Problem> {
         }
     }
 
-    let steps = child(at, "steps");
+    let steps = format!("{at}/steps");
+    // What the steps of a parallel group may use: what was known before the group, since
+    // their captures are taken only after all of them have answered.
+    let mut before_group = known.clone();
     for (index, step) in case.steps.iter().enumerate() {
-        let label = match &step.name {
-            Some(name) => format!("step {} ('{name}')", index + 1),
-            None => format!("step {}", index + 1),
+        let label = step.label(index, &case.steps);
+        let p = format!("{steps}/{}", step.written_at(index, &case.steps));
+        if step.concurrent.is_none_or(|c| c.member == 0) {
+            before_group = known.clone();
+        }
+        let mut step_known = if step.concurrent.is_some() {
+            before_group.clone()
+        } else {
+            known.clone()
         };
-        let p = child(&steps, &index.to_string());
-        let mut step_known = known.clone();
         if step.repeat.is_some() {
             step_known.insert(REPEAT_INDEX.to_string());
         }

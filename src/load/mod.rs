@@ -298,9 +298,14 @@ fn parse_file(
             continue;
         };
         let mut steps = Vec::with_capacity(raw.steps.len());
+        let mut expanded = 0;
         for (j, step) in raw.steps.into_iter().enumerate() {
             match step {
                 RawStep::Step(step) => steps.push(*step),
+                RawStep::Parallel(group) => {
+                    expanded += group.parallel.len() - 1;
+                    steps.extend(parallel_steps(group, j));
+                }
                 RawStep::Fixture(using) => {
                     let at = format!("/cases/{index}/steps/{j}");
                     match fixture::expand(&file.fixtures, shared, &using, &at) {
@@ -316,7 +321,7 @@ fn parse_file(
                 }
             }
         }
-        if steps.len() != raw_steps {
+        if steps.len() != raw_steps + expanded {
             continue;
         }
         // Where each citation is written: the case's own `spec`, or the file's.
@@ -373,6 +378,23 @@ fn parse_file(
     } else {
         Err(out.errors)
     }
+}
+
+/// The steps of the parallel group written as step `at` of its case, each marked as sent
+/// with the others; a step without a name takes the group's.
+fn parallel_steps(group: ParallelSteps, at: usize) -> impl Iterator<Item = Step> {
+    let name = group.name;
+    group
+        .parallel
+        .into_iter()
+        .enumerate()
+        .map(move |(member, mut step)| {
+            step.concurrent = Some(Concurrent { group: at, member });
+            if step.name.is_none() {
+                step.name.clone_from(&name);
+            }
+            step
+        })
 }
 
 /// For a JSON pointer into a case file, the id of the case it is in (if any), the case's
@@ -738,6 +760,91 @@ cases:
         assert!(
             err.contains("step 3 path: unknown variable '{{u1}}'"),
             "{err}"
+        );
+    }
+
+    const WITH_PARALLEL: &str = r#"
+spec: RFC7644 §3.5.2
+cases:
+  - id: two-at-once
+    title: Two patches at once
+    level: MUST
+    steps:
+      - request: { method: POST, path: /Users, body: { userName: "{{uid}}" } }
+        expect: { status: 201 }
+        capture: { id: /id }
+      - name: patch twice
+        parallel:
+          - request: { method: PATCH, path: "/Users/{{id}}", body: { a: 1 } }
+            expect: { status: 200 }
+            capture: { first: /id }
+          - name: the second
+            request: { method: PATCH, path: "/Users/{{id}}", body: { b: 2 } }
+            expect: { status: 200 }
+      - request: { method: GET, path: "/Users/{{first}}" }
+        expect: { status: 200 }
+"#;
+
+    #[test]
+    fn a_parallel_step_is_flattened_into_marked_steps() {
+        let suite = load_one(WITH_PARALLEL).unwrap();
+        let steps = &suite.cases[0].steps;
+        assert_eq!(steps.len(), 4);
+        let marks: Vec<_> = steps.iter().map(|s| s.concurrent).collect();
+        assert_eq!(
+            marks,
+            [
+                None,
+                Some(Concurrent {
+                    group: 1,
+                    member: 0
+                }),
+                Some(Concurrent {
+                    group: 1,
+                    member: 1
+                }),
+                None
+            ]
+        );
+        let labels: Vec<_> = (0..4).map(|i| steps[i].label(i, steps)).collect();
+        assert_eq!(
+            labels,
+            [
+                "step 1",
+                "step 2.1 'patch twice'",
+                "step 2.2 'the second'",
+                "step 3"
+            ]
+        );
+        let at: Vec<_> = (0..4).map(|i| steps[i].written_at(i, steps)).collect();
+        assert_eq!(at, ["0", "1/parallel/0", "1/parallel/1", "2"]);
+    }
+
+    #[test]
+    fn a_parallel_step_is_bounded_and_holds_no_repeat() {
+        let one =
+            "          - request: { method: PATCH, path: \"/Users/{{id}}\", body: { b: 2 } }\n";
+        let many = WITH_PARALLEL.replace(
+            "          - name: the second\n",
+            &format!("{}          - name: the second\n", one.repeat(31)),
+        );
+        let e = only_error(&many);
+        assert_eq!(e.line, Some(13), "{e}");
+        assert!(e.problem.contains("parallel"), "{e}");
+        let e = only_error(&WITH_PARALLEL.replace("name: the second", "repeat: 3"));
+        assert_eq!((e.line, e.column), (Some(16), Some(21)), "{e}");
+        assert!(e.problem.contains("/steps/1/parallel/1/repeat"), "{e}");
+    }
+
+    #[test]
+    fn a_parallel_step_may_not_use_a_sibling_capture() {
+        let text = WITH_PARALLEL.replace("body: { b: 2 }", "body: { b: \"{{first}}\" }");
+        let e = only_error(&text);
+        assert_eq!(e.line, Some(17), "{e}");
+        assert!(
+            e.problem
+                .contains("step 2.2 'the second' body: unknown variable '{{first}}'"),
+            "{e}"
         );
     }
 

@@ -122,12 +122,32 @@ pub struct RawCase {
     pub cleanup: Vec<Request>,
 }
 
-/// A step as written: an ordinary step, or the use of a named fixture of the file.
+/// A step as written: an ordinary step, the use of a named fixture of the file, or a group
+/// of steps sent at once.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum RawStep {
     Fixture(FixtureUse),
+    Parallel(ParallelSteps),
     Step(Box<Step>),
+}
+
+/// `{ name: …, parallel: [ step, step, … ] }`: 2 to 32 steps whose requests are sent
+/// concurrently. The loader flattens them into the case's steps, each marked [`Concurrent`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParallelSteps {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub parallel: Vec<Step>,
+}
+
+/// Marks a step sent at once with the other steps of its group: the group is the case's
+/// step `group` as written (0-based), the step its `member`-th request (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Concurrent {
+    pub group: usize,
+    pub member: usize,
 }
 
 /// `{ fixture: user, as: u1, vars: { suffix: "-m1" } }`: the fixture `user` as a setup step,
@@ -257,6 +277,54 @@ pub struct Step {
     pub expect: Expect,
     #[serde(default)]
     pub capture: BTreeMap<String, Capture>,
+    /// Set by the loader on the steps of a `parallel:` group; never written in a file.
+    #[serde(skip)]
+    pub concurrent: Option<Concurrent>,
+}
+
+impl Step {
+    /// Where the step is written in its case, as a pointer suffix under `steps`: `3`, or
+    /// `3/parallel/1` for the second request of a parallel group written as step 4.
+    pub fn written_at(&self, flat_index: usize, steps: &[Step]) -> String {
+        let (step, member) = written_position(steps, flat_index);
+        match member {
+            Some(m) => format!("{step}/parallel/{m}"),
+            None => step.to_string(),
+        }
+    }
+
+    /// The step's label in messages and transcripts: `step 4 'name'`, or `step 4.2 'name'`
+    /// for the second request of a parallel group written as step 4.
+    pub fn label(&self, flat_index: usize, steps: &[Step]) -> String {
+        let (step, member) = written_position(steps, flat_index);
+        let number = match member {
+            Some(m) => format!("{}.{}", step + 1, m + 1),
+            None => (step + 1).to_string(),
+        };
+        match &self.name {
+            Some(name) => format!("step {number} '{name}'"),
+            None => format!("step {number}"),
+        }
+    }
+}
+
+/// The written position of the flat step `index`: the step of the case as written (0-based)
+/// and, for a step of a parallel group, its place in the group.
+fn written_position(steps: &[Step], index: usize) -> (usize, Option<usize>) {
+    let mut written = 0;
+    for (i, step) in steps.iter().enumerate().take(index + 1) {
+        let continues_group = step.concurrent.is_some_and(|c| c.member > 0);
+        if i > 0 && !continues_group {
+            written += 1;
+        }
+    }
+    (
+        written,
+        steps
+            .get(index)
+            .and_then(|s| s.concurrent)
+            .map(|c| c.member),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,6 +1,7 @@
 //! Runs one case: steps in order with captures and expectations, then cleanup that always
 //! runs, keeping every exchange for the transcript.
 
+use std::ops::Range;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -10,6 +11,7 @@ use super::created::{Created, Resource};
 use super::expect::evaluate;
 use super::grade::{grade, Graded};
 use super::outcome::{CaseResult, Leftover, Outcome};
+use super::parallel::join_all;
 use super::transcript::Transcript;
 use crate::http::{Exchange, HttpError, OutgoingRequest, RecordedResponse};
 use crate::load::{AuthMode, Capture, Case, Request, Step};
@@ -68,13 +70,6 @@ pub async fn run_case(ctx: &RunContext, case: &Case, index: usize) -> CaseResult
     }
 }
 
-fn step_label(step: &Step, index: usize) -> String {
-    match &step.name {
-        Some(name) => format!("step {} '{name}'", index + 1),
-        None => format!("step {}", index + 1),
-    }
-}
-
 impl CaseRun<'_> {
     fn error(&self, message: String) -> Stop {
         Stop {
@@ -93,8 +88,22 @@ impl CaseRun<'_> {
                 .map_err(|e| self.error(format!("vars.{key}: {e}")))?;
             self.vars.set(key.clone(), rendered);
         }
-        for (index, step) in self.case.steps.iter().enumerate() {
-            let label = step_label(step, index);
+        let case = self.case;
+        let steps = &case.steps;
+        let mut index = 0;
+        while index < steps.len() {
+            let step = &steps[index];
+            if let Some(concurrent) = step.concurrent {
+                let group = Some(concurrent.group);
+                let end = steps[index..]
+                    .iter()
+                    .position(|s| s.concurrent.map(|c| c.group) != group)
+                    .map_or(steps.len(), |n| index + n);
+                self.parallel(index..end).await?;
+                index = end;
+                continue;
+            }
+            let label = step.label(index, steps);
             let times = step.repeat.unwrap_or(1);
             for i in 1..=times {
                 if step.repeat.is_some() {
@@ -102,6 +111,7 @@ impl CaseRun<'_> {
                 }
                 self.step(step, &label).await?;
             }
+            index += 1;
         }
         Ok(())
     }
@@ -110,13 +120,57 @@ impl CaseRun<'_> {
         let outgoing = self
             .build(&step.request)
             .map_err(|e| self.error(format!("{label}: {e}")))?;
-        let exchange = self.send(&outgoing, label).await.map_err(|e| Stop {
+        let result = self.send(&outgoing, label).await;
+        if let Ok(exchange) = &result {
+            self.track(exchange);
+        }
+        self.conclude(step, label, result)
+    }
+
+    /// The steps `range` of a parallel group: their requests are built, sent at once and
+    /// recorded in the group's order; everything they created is tracked before any answer
+    /// is judged, and each answer is judged on its own, in the group's order, so the outcome
+    /// does not depend on the order the answers came in.
+    async fn parallel(&mut self, range: Range<usize>) -> Result<(), Stop> {
+        let case = self.case;
+        let steps = &case.steps[range.clone()];
+        let labels: Vec<String> = range.map(|i| case.steps[i].label(i, &case.steps)).collect();
+        let mut outgoing = Vec::with_capacity(steps.len());
+        for (step, label) in steps.iter().zip(&labels) {
+            let request = self
+                .build(&step.request)
+                .map_err(|e| self.error(format!("{label}: {e}")))?;
+            outgoing.push(request);
+        }
+        let client = &self.ctx.client;
+        let results = join_all(outgoing.iter().map(|o| client.send(o)).collect()).await;
+        for ((request, result), label) in outgoing.iter().zip(&results).zip(&labels) {
+            self.transcript
+                .record_result(client, &self.ctx.redactor, request, result, label);
+            if let Ok(exchange) = result {
+                self.created.track(exchange);
+            }
+        }
+        for ((step, result), label) in steps.iter().zip(results).zip(&labels) {
+            self.conclude(step, label, result)?;
+        }
+        Ok(())
+    }
+
+    /// Judges the answer to a step: its captures are kept, or its broken expectations
+    /// stop the case with their grade.
+    fn conclude(
+        &mut self,
+        step: &Step,
+        label: &str,
+        result: Result<Exchange, HttpError>,
+    ) -> Result<(), Stop> {
+        let exchange = result.map_err(|e| Stop {
             outcome: Outcome::Error,
             message: format!("{label}: {e}"),
             problems: Vec::new(),
             unreachable: e.is_refused(),
         })?;
-        self.track(&exchange);
 
         let (problems, captured) = judge(step, &exchange.response, &self.vars)
             .map_err(|e| self.error(format!("{label}: {e}")))?;
@@ -383,7 +437,7 @@ capture: { created: /meta/created }
             problems[0].starts_with("/meta/created: expected a string"),
             "{problems:?}"
         );
-        let label = step_label(&step, 1);
+        let label = step.label(0, std::slice::from_ref(&step));
         let graded = Graded::new("RFC7643 §3.1 L922-925", Level::Must, &step, &label);
         let verdict = grade(graded, response.status, &problems);
         assert_eq!(verdict.outcome, Outcome::Fail, "{verdict:?}");

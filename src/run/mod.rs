@@ -9,6 +9,7 @@ mod expect;
 mod grade;
 pub mod matchers;
 mod outcome;
+mod parallel;
 pub mod schemas;
 mod stop;
 mod transcript;

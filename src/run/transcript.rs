@@ -26,7 +26,21 @@ impl Transcript {
         label: &str,
     ) -> Result<Exchange, HttpError> {
         let result = client.send(request).await;
-        match &result {
+        self.record_result(client, redactor, request, &result, label);
+        result
+    }
+
+    /// Records what sending `request` gave, under `label`, redacted: the exchange, or the
+    /// request and the transport error (for requests sent together and recorded after).
+    pub fn record_result(
+        &mut self,
+        client: &HttpClient,
+        redactor: &Redactor,
+        request: &OutgoingRequest,
+        result: &Result<Exchange, HttpError>,
+        label: &str,
+    ) {
+        match result {
             Ok(exchange) => self.record(label, exchange, redactor),
             Err(e) => {
                 let url = client.url_for(&request.path, &request.query);
@@ -38,7 +52,6 @@ impl Transcript {
                 ));
             }
         }
-        result
     }
 
     /// Records an exchange under `label`, redacted.

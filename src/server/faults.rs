@@ -194,6 +194,16 @@ faults! {
     PagingPastEndError => "paging-past-end-error", "Okta O-IMPORT-PAGING (RFC7644 §3.4.2.4): a startIndex past the last result answers 400 instead of an empty page";
     ConflictWithoutUniqueness => "conflict-without-uniqueness", "Okta O-CREATE-CONFLICT (RFC7644 §3.3): a duplicate userName answers 409 without scimType \"uniqueness\"";
     BatchMemberUnknownRejectsAll => "batch-member-unknown-rejects-all", "Okta O-GROUP-PUSH-PARTIAL: one unknown member id in a PATCH adding members answers 400, so the valid members are not added either";
+    // Concurrency, atomicity, advertised capabilities
+    LostMemberUpdate => "lost-member-update", "RFC7644 §3.5.2: a PATCH of a Group's members reads the group, waits, then writes its change onto that stale copy, so concurrent member additions are lost";
+    LostAttributeUpdate => "lost-attribute-update", "RFC7644 §3.5.2: a PATCH of a User reads the user, waits, then writes its change onto that stale copy, so concurrent changes of other attributes are lost";
+    UnknownOpIgnored => "unknown-op-ignored", "RFC7644 §3.5.2: an operation whose op is not add, remove or replace (\"move\") is skipped and the PATCH succeeds";
+    RequiredRemoved => "required-removed", "RFC7644 §3.5.2.2: remove of a required attribute (userName) succeeds and leaves the User without it";
+    MetaCreatedMoves => "meta-created-moves", "RFC7643 §3.1: meta.created is set anew on every update (PUT, PATCH)";
+    ReadOnlyIdOverwritten => "readonly-id-overwritten", "RFC7643 §2.2 / §3.1: the id in a PUT body (readOnly) becomes the resource's id";
+    PatchClaimedRefused => "patch-claimed-refused", "RFC7643 §5: ServiceProviderConfig says patch.supported=true but every PATCH answers 501";
+    BulkClaimedRefused => "bulk-claimed-refused", "RFC7643 §5: ServiceProviderConfig says bulk.supported=true but POST /Bulk answers 501";
+    ChangePasswordClaimedRefused => "change-password-claimed-refused", "RFC7643 §5: ServiceProviderConfig says changePassword.supported=true but a PATCH of password answers 400 mutability";
 }
 
 impl fmt::Display for Fault {

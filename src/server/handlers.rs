@@ -16,6 +16,7 @@ use super::error::{ScimError, ScimType};
 use super::faults::Fault;
 use super::kind::Kind;
 use super::list::{self, Via};
+use super::lost_update;
 use super::projection::Projection;
 use super::query::{param, ListQuery};
 use super::resources::{self, etag_matches, unknown};
@@ -145,18 +146,31 @@ impl Write {
     }
 }
 
-/// `resources::replace` or `resources::modify`.
-type Update =
-    fn(&AppState, &Ctx<'_>, Kind, &str, &Value, Option<&str>) -> Result<Arc<Record>, ScimError>;
+/// 501 for an operation the server advertises (the `*-claimed-refused` faults).
+fn not_implemented(operation: &str) -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        None,
+        format!("{operation} is not implemented"),
+    )
+}
 
-/// PUT and PATCH: the same request, the same answer; only the change differs.
+/// PUT and PATCH: the same request, the same answer; only the change (`apply`:
+/// `resources::replace` or `resources::modify`) differs.
 fn update(
     state: &AppState,
     (segment, id): (String, String),
     headers: &HeaderMap,
     q: Params,
     body: &Bytes,
-    apply: Update,
+    apply: impl FnOnce(
+        &AppState,
+        &Ctx<'_>,
+        Kind,
+        &str,
+        &Value,
+        Option<&str>,
+    ) -> Result<Arc<Record>, ScimError>,
     patch: bool,
 ) -> Result<Response, ScimError> {
     let cfg = state.config();
@@ -307,7 +321,27 @@ pub async fn modify(
     q: Params,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    update(&state, path, &headers, q, &body, resources::modify, true)
+    if state.config().has(Fault::PatchClaimedRefused) {
+        return Err(not_implemented("PATCH"));
+    }
+    let stale = match kind_of(&path.0, state.config()) {
+        Ok(kind) => lost_update::stale_copy(&state, kind, &path.1, &body).await,
+        Err(_) => None,
+    };
+    match stale {
+        None => update(&state, path, &headers, q, &body, resources::modify, true),
+        Some(copy) => {
+            let apply = |state: &AppState,
+                         ctx: &Ctx<'_>,
+                         kind: Kind,
+                         id: &str,
+                         body: &Value,
+                         if_match: Option<&str>| {
+                resources::modify_stale(state, ctx, kind, id, body, if_match, &copy)
+            };
+            update(&state, path, &headers, q, &body, apply, true)
+        }
+    }
 }
 
 pub async fn delete(
@@ -391,6 +425,9 @@ pub async fn bulk(
     body: Bytes,
 ) -> Result<Response, ScimError> {
     let cfg = state.config();
+    if cfg.has(Fault::BulkClaimedRefused) {
+        return Err(not_implemented("bulk"));
+    }
     bulk::check_payload_size(body.len(), cfg.limits.max_body_bytes)?;
     let body = json_body(&headers, &body, cfg)?;
     let base = base_url(&headers);

@@ -40,6 +40,7 @@ mod kind;
 mod limits;
 mod list;
 mod listen;
+mod lost_update;
 mod members;
 mod message;
 mod patch;

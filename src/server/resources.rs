@@ -244,7 +244,13 @@ pub fn replace(
             attrs.entry(name.clone()).or_insert_with(|| value.clone());
         }
     }
-    let record = store_update(&mut store, ctx, kind, &old, attrs)?;
+    // RFC 7643 §2.2: the id (readOnly) a PUT body carries SHALL be ignored.
+    let body_id = body
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("id")))
+        .and_then(|(_, v)| v.as_str())
+        .filter(|_| ctx.cfg.has(Fault::ReadOnlyIdOverwritten));
+    let record = store_update(&mut store, ctx, kind, &old, attrs, body_id)?;
     if kind == Kind::User && ctx.cfg.has(Fault::UserGroupsWritable) {
         return Ok(join_claimed_groups(&mut store, ctx, &record.id, body).unwrap_or(record));
     }
@@ -262,32 +268,63 @@ pub fn modify(
 ) -> Result<Arc<Record>, ScimError> {
     let mut store = state.write();
     let old = existing(&store, ctx, kind, id, if_match)?;
-    match patch::apply(kind, id, attributes_of(&old.resource), body, ctx.cfg) {
+    apply_patch(&mut store, ctx, kind, &old, body)
+}
+
+/// PATCH under a lost-update fault: applied to `stale`, a copy read before other requests
+/// changed the resource, and stored over whatever they stored.
+pub fn modify_stale(
+    state: &AppState,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: &str,
+    body: &Value,
+    if_match: Option<&str>,
+    stale: &Arc<Record>,
+) -> Result<Arc<Record>, ScimError> {
+    let mut store = state.write();
+    existing(&store, ctx, kind, id, if_match)?;
+    apply_patch(&mut store, ctx, kind, stale, body)
+}
+
+/// Applies a PatchOp body to `old` and stores the result; all operations or none.
+fn apply_patch(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    old: &Arc<Record>,
+    body: &Value,
+) -> Result<Arc<Record>, ScimError> {
+    match patch::apply(kind, &old.id, attributes_of(&old.resource), body, ctx.cfg) {
         Ok(mut attrs) => {
             if kind == Kind::Group && !ctx.cfg.has(Fault::BatchMemberUnknownRejectsAll) {
                 let before = member_ids(&attributes_of(&old.resource));
-                drop_unknown_members(&store, &mut attrs, &before);
+                drop_unknown_members(store, &mut attrs, &before);
             }
-            check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
+            if !ctx.cfg.has(Fault::RequiredRemoved) {
+                check_required(kind, &attrs, ctx.cfg, ScimType::Mutability)?;
+            }
             ctx.cfg.check_profile(kind, &mut attrs)?;
-            store_update(&mut store, ctx, kind, &old, attrs)
+            store_update(store, ctx, kind, old, attrs, None)
         }
         Err(failure) => {
             if ctx.cfg.has(Fault::PatchNotAtomic) && failure.applied > 0 {
-                let _ = store_update(&mut store, ctx, kind, &old, failure.partial);
+                let _ = store_update(store, ctx, kind, old, failure.partial, None);
             }
             Err(failure.error)
         }
     }
 }
 
-/// Common tail of PUT and PATCH: uniqueness, members, commit, membership sync.
+/// Common tail of PUT and PATCH: uniqueness, members, commit, membership sync. `body_id` is
+/// an id the request body gave, which only the `readonly-id-overwritten` fault heeds.
 fn store_update(
     store: &mut Store,
     ctx: &Ctx<'_>,
     kind: Kind,
     old: &Arc<Record>,
     mut attrs: Attributes,
+    body_id: Option<&str>,
 ) -> Result<Arc<Record>, ScimError> {
     check_unique(store, kind, &old.id, &attrs, ctx.cfg)?;
     apply_computed(ctx, kind, &mut attrs);
@@ -310,10 +347,17 @@ fn store_update(
         .and_then(Value::as_str)
         .map(str::to_string);
     let renamed = old_display.as_ref().and_then(Value::as_str) != display.as_deref();
-    let created = old.resource["meta"]["created"].as_str().map(str::to_string);
+    let created = if ctx.cfg.has(Fault::MetaCreatedMoves) {
+        Some(store.now())
+    } else {
+        old.resource["meta"]["created"].as_str().map(str::to_string)
+    };
     let id = if ctx.cfg.has(Fault::UpdateReassignsId) {
         store.remove(kind, &old.id);
         Uuid::new_v4().to_string()
+    } else if let Some(new_id) = body_id.filter(|b| *b != old.id) {
+        store.remove(kind, &old.id);
+        new_id.to_string()
     } else {
         old.id.clone()
     };

@@ -114,7 +114,11 @@ impl Engine<'_> {
         let obj = op
             .as_object()
             .ok_or_else(|| ScimError::invalid_syntax("each operation must be a JSON object"))?;
-        let op_kind = self.op_kind(get_key(obj, "op"))?;
+        let op_kind = match self.op_kind(get_key(obj, "op")) {
+            Ok(op) => op,
+            Err(_) if self.cfg.has(Fault::UnknownOpIgnored) => return Ok(()),
+            Err(e) => return Err(e),
+        };
         let value = get_key(obj, "value");
         let path = match get_key(obj, "path") {
             None | Some(Value::Null) => None,
@@ -143,6 +147,11 @@ impl Engine<'_> {
             Err(_) if self.cfg.has(Fault::PatchInvalidPathAccepted) => return Ok(()),
             Err(e) => return Err(ScimError::invalid_path(e.to_string())),
         };
+        if self.cfg.has(Fault::ChangePasswordClaimedRefused)
+            && path.attr.name.eq_ignore_ascii_case("password")
+        {
+            return Err(ScimError::mutability("password cannot be changed"));
+        }
         self.apply_path(attrs, op_kind, &path, value)
     }
 

@@ -254,7 +254,80 @@ async fn probe_more(c: &Client, fault: Fault) -> String {
             let ops = r.json()["Operations"].clone();
             format!("{} {} {}", r.status, ops.as_array().map_or(0, Vec::len), ops[0]["location"].as_str().unwrap_or_default().ends_with("/u1"))
         }
-        _ => super::okta_faults::probe(c, fault).await.unwrap_or_default(),
+        _ => probe_claims(c, fault).await,
+    }
+}
+
+/// What the probe for a concurrency, atomicity or advertised-capability fault observes.
+async fn probe_claims(c: &Client, fault: Fault) -> String {
+    use Fault::*;
+    let titled = json!({"schemas": [USER], "userName": "a", "title": "t"});
+    match fault {
+        LostMemberUpdate => {
+            let u1 = id(&create(c, user("a")).await);
+            let u2 = id(&create(c, user("b")).await);
+            let gid = group_with(c, &[]).await;
+            let path = format!("/Groups/{gid}");
+            let add = |u: &str| {
+                patch_op(json!([{"op": "add", "path": "members", "value": [{"value": u}]}]))
+            };
+            let (add1, add2) = (add(&u1), add(&u2));
+            tokio::join!(c.patch(&path, &add1), c.patch(&path, &add2));
+            let members = c.get(&path).await.json()["members"].clone();
+            members.as_array().map_or(0, Vec::len).to_string()
+        }
+        LostAttributeUpdate => {
+            let uid = id(&create(c, user("a")).await);
+            let path = format!("/Users/{uid}");
+            let title = patch_op(json!([{"op": "replace", "path": "title", "value": "T"}]));
+            let nick = patch_op(json!([{"op": "replace", "path": "nickName", "value": "N"}]));
+            tokio::join!(c.patch(&path, &title), c.patch(&path, &nick));
+            let r = c.get(&path).await.json();
+            format!("{} {}", r["title"], r["nickName"])
+        }
+        UnknownOpIgnored => patched(c, titled, json!([{"op": "move", "path": "title"}]))
+            .await
+            .status
+            .to_string(),
+        RequiredRemoved => patched(c, user("a"), json!([{"op": "remove", "path": "userName"}]))
+            .await
+            .status
+            .to_string(),
+        MetaCreatedMoves => {
+            let r = create(c, titled).await.json();
+            let ops = json!([{"op": "replace", "path": "title", "value": "T"}]);
+            let after = c
+                .patch(&format!("/Users/{}", id_of(&r)), &patch_op(ops))
+                .await
+                .json();
+            (after["meta"]["created"] == r["meta"]["created"]).to_string()
+        }
+        ReadOnlyIdOverwritten => {
+            let uid = id(&create(c, user("a")).await);
+            let body = json!({"schemas": [USER], "userName": "a", "title": "T", "id": "other"});
+            let r = c.put(&format!("/Users/{uid}"), &body).await;
+            format!("{} {}", r.status, id(&r) == uid)
+        }
+        PatchClaimedRefused => patched(
+            c,
+            titled,
+            json!([{"op": "replace", "path": "title", "value": "T"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        BulkClaimedRefused => bulk_create(c).await.status.to_string(),
+        ChangePasswordClaimedRefused => patched(
+            c,
+            user("a"),
+            json!([{"op": "replace", "path": "password", "value": "Pw-1234567!"}]),
+        )
+        .await
+        .status
+        .to_string(),
+        _ => super::okta_faults::probe(c, fault)
+            .await
+            .unwrap_or_default(),
     }
 }
 
