@@ -5,9 +5,11 @@
 pub mod compare;
 pub mod coverage;
 pub mod entra_verdict;
+pub mod failures;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod progress;
 pub mod summary;
 
 use std::collections::BTreeMap;

@@ -25,7 +25,7 @@ fn embedded_default_passes_every_case() {
     assert!(xml.contains("classname=\"RFC7644 §3.3\""));
     assert!(xml.contains("<property name=\"level\" value=\"MUST\"/>"));
     assert!(all.contains("scimspec: "), "closing line missing: {all}");
-    assert!(all.contains(" 0 failed;"), "{all}");
+    assert!(all.contains(" 0 failed,"), "{all}");
 }
 
 #[test]
