@@ -199,68 +199,53 @@ async fn run_phases(
         .iter()
         .partition(|&&i| plan.cases[i].skip.is_none() && filters_a_list(&plan.cases[i].case));
     let mut runs = vec![None; plan.cases.len()];
-    run_phase(plan, ctx, &others, jobs, watcher, &mut runs).await;
-    run_phase(plan, ctx, &filtering, 1, watcher, &mut runs).await;
+    let mut ticker = watcher
+        .tick_every()
+        .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
+    run_phase(plan, ctx, &others, jobs, watcher, &mut ticker, &mut runs).await;
+    run_phase(plan, ctx, &filtering, 1, watcher, &mut ticker, &mut runs).await;
     runs
 }
 
-/// Runs the cases `indices` of `plan`, `jobs` at a time, into `runs`.
+/// Runs the cases `indices` of `plan`, `jobs` at a time and started in their order (so one
+/// job runs them in plan order), into `runs`; `ticker` paces [`Watcher::tick`].
 async fn run_phase(
     plan: &Plan,
     ctx: &Arc<RunContext>,
     indices: &[usize],
     jobs: usize,
     watcher: &mut impl Watcher,
+    ticker: &mut Option<tokio::time::Interval>,
     runs: &mut [Option<CaseRun>],
 ) {
     let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
     let overlap = Arc::new(Overlap::default());
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut ids = std::collections::HashMap::new();
+    let mut tasks: tokio::task::JoinSet<(usize, CaseRun)> = tokio::task::JoinSet::new();
+    let mut ids: std::collections::HashMap<tokio::task::Id, usize> =
+        std::collections::HashMap::new();
+    let mut to_start = Vec::new();
     for &index in indices {
         let planned = &plan.cases[index];
-        if let Some(reason) = &planned.skip {
-            let result = CaseResult::skipped(&planned.case.id, reason.clone());
-            watcher.finished(&planned.case, &result);
-            runs[index] = Some(CaseRun {
-                result,
-                alongside: false,
-            });
-            continue;
-        }
-        let case = planned.case.clone();
-        let ctx = Arc::clone(ctx);
-        let permits = Arc::clone(&permits);
-        let overlap = Arc::clone(&overlap);
-        let task = tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            if let Some(reason) = ctx.stop.stopped() {
-                let result = not_started(&case.id, reason);
-                return (
-                    index,
-                    CaseRun {
-                        result,
-                        alongside: false,
-                    },
-                );
+        match &planned.skip {
+            Some(reason) => {
+                let result = CaseResult::skipped(&planned.case.id, reason.clone());
+                watcher.finished(&planned.case, &result);
+                runs[index] = Some(CaseRun {
+                    result,
+                    alongside: false,
+                });
             }
-            let started = overlap.start();
-            let result = run_case(&ctx, &case, index).await;
-            let alongside = overlap.end(started);
-            (index, CaseRun { result, alongside })
-        });
-        ids.insert(task.id(), index);
+            None => to_start.push(index),
+        }
     }
-    let mut ticker = watcher
-        .tick_every()
-        .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
-    loop {
+    let mut to_start = to_start.into_iter().peekable();
+    while to_start.peek().is_some() || !tasks.is_empty() {
         tokio::select! {
-            joined = tasks.join_next_with_id() => {
+            biased;
+            Some(joined) = tasks.join_next_with_id() => {
                 let (index, run) = match joined {
-                    None => break,
-                    Some(Ok((_, (index, run)))) => (index, run),
-                    Some(Err(e)) => match ids.get(&e.id()) {
+                    Ok((_, (index, run))) => (index, run),
+                    Err(e) => match ids.get(&e.id()) {
                         Some(&index) => (index, CaseRun {
                             result: abnormal_end(&plan.cases[index].case.id),
                             alongside: false,
@@ -271,7 +256,25 @@ async fn run_phase(
                 watcher.finished(&plan.cases[index].case, &run.result);
                 runs[index] = Some(run);
             }
-            () = tick(&mut ticker) => watcher.tick(),
+            permit = Arc::clone(&permits).acquire_owned(), if to_start.peek().is_some() => {
+                let Some(index) = to_start.next() else { continue };
+                let case = plan.cases[index].case.clone();
+                let ctx = Arc::clone(ctx);
+                let overlap = Arc::clone(&overlap);
+                let task = tasks.spawn(async move {
+                    let _permit = permit;
+                    if let Some(reason) = ctx.stop.stopped() {
+                        let result = not_started(&case.id, reason);
+                        return (index, CaseRun { result, alongside: false });
+                    }
+                    let started = overlap.start();
+                    let result = run_case(&ctx, &case, index).await;
+                    let alongside = overlap.end(started);
+                    (index, CaseRun { result, alongside })
+                });
+                ids.insert(task.id(), index);
+            }
+            () = tick(ticker) => watcher.tick(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod auth;
 mod cleanup;
 mod cli;
 mod compare;
+mod console;
 mod entra;
 mod exits;
 mod golden;
