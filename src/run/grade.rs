@@ -43,15 +43,6 @@ fn is_server_failure(status: u16) -> bool {
     (500..600).contains(&status) && status != 501
 }
 
-/// What an `assume` step assumes, from its label: `step 3 'the target returns $ref'` →
-/// `“the target returns $ref”`; an unnamed step stays `step 3`.
-fn assumption(label: &str) -> String {
-    match label.split_once(" '") {
-        Some((_, name)) => format!("“{}”", name.trim_end_matches('\'')),
-        None => label.to_string(),
-    }
-}
-
 /// A broken expectation as a skip reason says it: a long JSON value that came back is
 /// described (`an array of 23 elements`), not dumped.
 fn in_words(problem: &str) -> String {
@@ -73,7 +64,8 @@ fn in_words(problem: &str) -> String {
             let more = if map.len() > keys.len() { ", …" } else { "" };
             format!("an object with {}{more}", keys.join(", "))
         }
-        _ => "a longer value".to_string(),
+        _ if got.starts_with('[') => "a long array".to_string(),
+        _ => "a long object".to_string(),
     };
     format!("{expected}, got {described}")
 }
@@ -103,8 +95,7 @@ pub fn grade(step: Graded<'_>, status: u16, problems: &[String]) -> StepVerdict 
         return StepVerdict {
             outcome: Outcome::Skip,
             message: format!(
-                "does not apply to this target: {} is not so ({})",
-                assumption(label),
+                "does not apply to this target ({label}): {}",
                 words.join("; ")
             ),
         };
@@ -204,9 +195,9 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Skip);
         assert_eq!(
             v.message,
-            "does not apply to this target: “the target returns $ref” is not so \
-             (/attributes: expected not to contain {\"name\":\"a\"}, got an array of 4 \
-             elements; /x: expected a value, got absent)"
+            "does not apply to this target (step 3 'the target returns $ref'): /attributes: \
+             expected not to contain {\"name\":\"a\"}, got an array of 4 elements; /x: \
+             expected a value, got absent"
         );
         assert_eq!(
             in_words(
@@ -218,7 +209,7 @@ mod tests {
             in_words(
                 r#"/meta: expected absent, got [{"a":1,"b":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"#
             ),
-            "/meta: expected absent, got a longer value"
+            "/meta: expected absent, got a long array"
         );
     }
 
