@@ -101,6 +101,18 @@ pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
         &mut CaseLines { quiet: args.quiet },
     );
     runtime.block_on(target.stop());
+    let mut progress = progress::Progress::new(execution.results.len());
+    for (_, r) in &execution.results {
+        progress.record(r.outcome);
+    }
+    println!(
+        "\nscimspec: {} passed, {} failed, {} warned, {} skipped, {} errors",
+        progress.count(Outcome::Pass),
+        progress.count(Outcome::Fail),
+        progress.count(Outcome::Warn),
+        progress.count(Outcome::Skip),
+        progress.count(Outcome::Error)
+    );
     let failed = execution
         .results
         .iter()

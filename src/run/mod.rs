@@ -23,5 +23,6 @@ pub use stop::{
 };
 pub use transcript::Transcript;
 pub use trials::{
-    execute, list, run_plan, ExecuteOptions, Execution, Retried, Unfinished, Unwatched, Watcher,
+    execute, list, run_plan, run_plan_at_once, ExecuteOptions, Execution, Retried, Unfinished,
+    Unwatched, Watcher,
 };
