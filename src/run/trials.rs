@@ -244,8 +244,13 @@ async fn run_phase(
     let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
     let overlap = Arc::new(Overlap::default());
     let mut tasks: tokio::task::JoinSet<(usize, CaseRun)> = tokio::task::JoinSet::new();
-    let mut ids: std::collections::HashMap<tokio::task::Id, usize> =
-        std::collections::HashMap::new();
+    // Each running case's index and its permit, released once its result is taken here: so
+    // the next case starts after the previous one's result was told, and one job keeps the
+    // plan's order.
+    let mut running: std::collections::HashMap<
+        tokio::task::Id,
+        (usize, tokio::sync::OwnedSemaphorePermit),
+    > = std::collections::HashMap::new();
     let mut to_start = Vec::new();
     for &index in indices {
         let planned = &plan.cases[index];
@@ -267,9 +272,12 @@ async fn run_phase(
             biased;
             Some(joined) = tasks.join_next_with_id() => {
                 let (index, run) = match joined {
-                    Ok((_, (index, run))) => (index, run),
-                    Err(e) => match ids.get(&e.id()) {
-                        Some(&index) => (index, CaseRun {
+                    Ok((id, (index, run))) => {
+                        running.remove(&id);
+                        (index, run)
+                    }
+                    Err(e) => match running.remove(&e.id()) {
+                        Some((index, _permit)) => (index, CaseRun {
                             result: abnormal_end(&plan.cases[index].case.id),
                             alongside: false,
                         }),
@@ -285,7 +293,6 @@ async fn run_phase(
                 let ctx = Arc::clone(ctx);
                 let overlap = Arc::clone(&overlap);
                 let task = tasks.spawn(async move {
-                    let _permit = permit;
                     if let Some(reason) = ctx.stop.stopped() {
                         let result = not_started(&case.id, reason);
                         return (index, CaseRun { result, alongside: false });
@@ -295,7 +302,9 @@ async fn run_phase(
                     let alongside = overlap.end(started);
                     (index, CaseRun { result, alongside })
                 });
-                ids.insert(task.id(), index);
+                if let Ok(permit) = permit {
+                    running.insert(task.id(), (index, permit));
+                }
             }
             () = tick(ticker) => watcher.tick(),
         }
