@@ -18,10 +18,29 @@ use libtest_mimic::Arguments;
 
 use crate::exit::Exit;
 use crate::http::Credentials;
-use crate::load;
+use crate::load::{self, Case};
 use crate::plan::{NameFilter, Selection};
-use crate::run::{self, ExecuteOptions, Outcome};
+use crate::report::progress;
+use crate::run::{self, CaseResult, ExecuteOptions, Outcome, Watcher};
 use crate::target::{self, Discover, Target, TargetOptions};
+
+/// Prints a line per finished case, and why it failed or errored (nothing with `quiet`).
+struct CaseLines {
+    quiet: bool,
+}
+
+impl Watcher for CaseLines {
+    fn finished(&mut self, case: &Case, result: &CaseResult) {
+        if self.quiet {
+            return;
+        }
+        let (before, word, after) = progress::case_line(case.level, &case.id, 0, result);
+        println!("{before}{word}{after}");
+        if matches!(result.outcome, Outcome::Fail | Outcome::Error) {
+            println!("    {}", result.message.as_deref().unwrap_or_default());
+        }
+    }
+}
 
 /// Runs the embedded suite against `base_url` with the process's libtest-style arguments.
 pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
@@ -40,8 +59,6 @@ pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
             skip: args.skip.clone(),
         },
         jobs: args.test_threads.unwrap_or(8),
-        quiet: args.quiet,
-        no_color: false,
     };
     if args.list {
         run::list(
@@ -76,8 +93,26 @@ pub fn main(base_url: &str, credentials: Credentials) -> ExitCode {
         }
     };
     let plan = target.plan(&suite, &Selection::default());
-    let execution = run::execute(&plan, target.context(), runtime.handle().clone(), &options);
+    let execution = run::execute(
+        &plan,
+        target.context(),
+        runtime.handle().clone(),
+        &options,
+        &mut CaseLines { quiet: args.quiet },
+    );
     runtime.block_on(target.stop());
+    let mut progress = progress::Progress::new(execution.results.len());
+    for (_, r) in &execution.results {
+        progress.record(r.outcome);
+    }
+    println!(
+        "\nscimspec: {} passed, {} failed, {} warned, {} skipped, {} errors",
+        progress.count(Outcome::Pass),
+        progress.count(Outcome::Fail),
+        progress.count(Outcome::Warn),
+        progress.count(Outcome::Skip),
+        progress.count(Outcome::Error)
+    );
     let failed = execution
         .results
         .iter()

@@ -38,6 +38,25 @@ pub fn out(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
+/// Writes `before`, `word` in `colour` (an ANSI colour sequence, or none) and `after`, then a
+/// line break, to standard output; only the colour escapes are not shown escaped.
+pub fn out_coloured(before: &str, word: &str, colour: Option<&str>, after: &str) {
+    let word = match colour {
+        Some(colour) => format!("{colour}{}\u{1b}[0m", shown(word)),
+        None => shown(word),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ =
+        writeln!(stdout, "{}{word}{}", shown(before), shown(after)).and_then(|()| stdout.flush());
+}
+
+/// Replaces the terminal's current line on standard error with `text` (no line break): a
+/// status line redrawn in place. An empty `text` clears it.
+pub fn status_line(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "\r\u{1b}[2K{}", shown(text)).and_then(|()| stderr.flush());
+}
+
 /// Writes `text` and a line break to standard error.
 pub fn err(text: &str) {
     let mut stderr = std::io::stderr().lock();

@@ -7,6 +7,7 @@
 use std::time::Instant;
 
 use super::args::RunArgs;
+use super::console::{Console, ProgressStyle};
 use super::options::{self, RunSettings};
 use super::output::{self, out};
 use super::signals::{self, Signal};
@@ -14,6 +15,7 @@ use super::suite::load_suite;
 use super::{runtime, CommandError, Outcome};
 use crate::baseline::{self, Baseline, Comparison};
 use crate::exit::Exit;
+use crate::report::summary::{Closing, Detail};
 use crate::report::verdict;
 use crate::report::{self, junit, RunReport};
 use crate::run::{self, ExecuteOptions, Interrupt, Outcome as CaseOutcome, StopReason, Unfinished};
@@ -33,8 +35,6 @@ pub fn run(args: &RunArgs) -> Outcome {
     let execute = ExecuteOptions {
         names: options::names(&args.select, &settings),
         jobs: settings.jobs,
-        quiet: args.quiet,
-        no_color: args.no_color,
     };
     if args.list {
         let profile = target::load_profile(target_options.profile.as_deref())?;
@@ -64,8 +64,23 @@ pub fn run(args: &RunArgs) -> Outcome {
     let plan = target.plan(&suite, &settings.selection);
     let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
-    let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute);
+    let id_width = plan
+        .cases
+        .iter()
+        .filter(|p| execute.names.keeps(&p.case.id))
+        .map(|p| p.case.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let style = ProgressStyle::detect(args.quiet, progress_every());
+    let mut console = Console::new(args.quiet, args.no_color, style, id_width);
+    let execution = run::execute(&plan, ctx, runtime.handle().clone(), &execute, &mut console);
+    console.finish();
     let stopped = execution.stopped;
+    let retried: Vec<(String, CaseOutcome)> = execution
+        .retried
+        .iter()
+        .map(|r| (plan.cases[r.index].case.id.clone(), r.first_outcome))
+        .collect();
     let results = execution
         .results
         .into_iter()
@@ -93,13 +108,26 @@ pub fn run(args: &RunArgs) -> Outcome {
             path.display()
         ));
     }
+    let junit_path = settings.junit.display().to_string();
     out(&report::summary::render(
         &report,
-        Some(&settings.junit.display().to_string()),
-        args.verbose,
+        &Closing {
+            detail: if args.quiet {
+                Detail::Quiet
+            } else if args.verbose {
+                Detail::Verbose
+            } else {
+                Detail::Normal
+            },
+            junit_path: Some(&junit_path),
+            comparison: comparison.as_ref(),
+            retried: &retried,
+        },
     ));
     // Runs that include Entra or Okta cases end with that client's readiness verdict.
-    out(&verdict::render_all(&report.results));
+    if !args.quiet {
+        out(&verdict::render_all(&report.results));
+    }
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &settings.baseline) {
         out(&report::summary::render_baseline(
             cmp,
@@ -138,6 +166,16 @@ pub fn run(args: &RunArgs) -> Outcome {
     } else {
         Exit::Passed
     })
+}
+
+/// How often a progress line is printed through a pipe: `SCIMSPEC_PROGRESS_EVERY` seconds
+/// (`0`: after every case), 10 by default or when the variable is not a number.
+fn progress_every() -> std::time::Duration {
+    let seconds = std::env::var("SCIMSPEC_PROGRESS_EVERY")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(10);
+    std::time::Duration::from_secs(seconds)
 }
 
 /// What to say when the run stopped early: the signal or deadline, and the cases it left.

@@ -62,6 +62,17 @@ pub fn skip_reason(case: &Case, capabilities: &Capabilities) -> Option<String> {
     None
 }
 
+/// True when a step of `case` filters or sorts a list of resources: the target evaluates
+/// that over everything stored at the moment, other cases' data included.
+pub fn filters_a_list(case: &Case) -> bool {
+    case.steps.iter().any(|step| {
+        let request = &step.request;
+        !list_filters(request).is_empty()
+            || request.query.contains_key("sortBy")
+            || request.path.contains("sortBy=")
+    })
+}
+
 /// The attribute paths a filter compares or tests, as written without a schema URN: `name`,
 /// `name.familyName`, and `emails.type` for `emails[type eq "work"]`.
 fn filtered_attributes(f: &Filter) -> Vec<String> {

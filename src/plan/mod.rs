@@ -17,6 +17,7 @@ mod required_fit;
 
 pub use capabilities::Capabilities;
 pub use discovery::{discover, Discovery};
+pub use filters::filters_a_list;
 pub use names::NameFilter;
 pub use profile_fit::restrict_capabilities;
 pub use required::{Required, RequiredAttribute};

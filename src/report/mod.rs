@@ -4,10 +4,12 @@
 
 pub mod compare;
 pub mod coverage;
+pub mod failures;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod progress;
 pub mod summary;
 pub mod verdict;
 

@@ -1,14 +1,101 @@
-//! The closing lines on the console: warnings and errors with their reasons, the resources
-//! left behind on the target, then the outcome counts (libtest-mimic has already printed each
-//! case and the failures), shown through the report's redactor.
+//! The closing lines on the console: each failed or errored case (in detail, or only its
+//! head with `-q`), the warnings and notes, the cases run again alone, the resources left
+//! behind on the target, then one line counting everything — shown through the report's
+//! redactor.
 
 use std::fmt::Write as _;
 
-use super::RunReport;
+use super::{failures, RunReport};
 use crate::baseline::Comparison;
 use crate::run::Outcome;
 
-pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> String {
+/// How much the console says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// `-q`: the failures' heads and the summary line.
+    Quiet,
+    /// Each failure with the exchange it broke on; warnings and notes one line each.
+    #[default]
+    Normal,
+    /// `-v`: every failure and warning with its whole transcript.
+    Verbose,
+}
+
+/// What the closing lines say beyond the report itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Closing<'a> {
+    pub detail: Detail,
+    /// Where the JUnit report was written.
+    pub junit_path: Option<&'a str>,
+    /// The run's comparison with its baseline: its known deviations are counted.
+    pub comparison: Option<&'a Comparison>,
+    /// The cases run again alone after a 5xx alongside other cases, with their first outcome.
+    pub retried: &'a [(String, Outcome)],
+}
+
+pub fn render(report: &RunReport, closing: &Closing<'_>) -> String {
+    let mut out = String::new();
+    let verbose = closing.detail == Detail::Verbose;
+    let broken: Vec<_> = report
+        .results
+        .iter()
+        .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Error))
+        .collect();
+    if !broken.is_empty() {
+        let _ = writeln!(out, "\nfailures and errors:");
+        for (case, r) in &broken {
+            if closing.detail == Detail::Quiet {
+                let _ = writeln!(out, "    {}", failures::head(case, r));
+            } else {
+                let _ = write!(out, "\n{}", failures::detail(case, r, verbose));
+            }
+        }
+    }
+    if closing.detail != Detail::Quiet {
+        out.push_str(&warnings_and_notes(report, verbose));
+        out.push_str(&retried(closing.retried));
+    }
+    out.push_str(&leftovers(report));
+    let _ = writeln!(out, "\n{}", line(report, closing));
+    if let (Some(path), false) = (closing.junit_path, closing.detail == Detail::Quiet) {
+        let _ = writeln!(out, "JUnit report: {path}");
+    }
+    report.redactor.show(&out)
+}
+
+/// `scimspec: 450 passed, 0 failed, 3 warned, 2 skipped, 0 errors; 1 known deviation; 0
+/// leftovers; 12.3 s — 455 cases against URL`.
+pub fn line(report: &RunReport, closing: &Closing<'_>) -> String {
+    let c = report.counts();
+    let total: usize = c.values().sum();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let known = closing.comparison.map_or(0, |cmp| cmp.expected.len());
+    let mut text = format!(
+        "scimspec: {} passed, {} failed, {} warned, {} skipped, {}; {}; {}",
+        c[&Outcome::Pass],
+        c[&Outcome::Fail],
+        c[&Outcome::Warn],
+        c[&Outcome::Skip],
+        plural(c[&Outcome::Error], "error", "errors"),
+        plural(known, "known deviation", "known deviations"),
+        plural(report.leftovers().count(), "leftover", "leftovers"),
+    );
+    if !closing.retried.is_empty() {
+        let _ = write!(text, "; {} run again alone", closing.retried.len());
+    }
+    let _ = write!(
+        text,
+        "; {:.1} s — {} against {}",
+        report.duration.as_secs_f64(),
+        plural(total, "case", "cases"),
+        report.target
+    );
+    text
+}
+
+/// The warned cases (with their transcripts when `verbose`) and the passes with a note.
+fn warnings_and_notes(report: &RunReport, verbose: bool) -> String {
     let mut out = String::new();
     let warned: Vec<_> = report
         .results
@@ -50,41 +137,22 @@ pub fn render(report: &RunReport, junit_path: Option<&str>, verbose: bool) -> St
             );
         }
     }
-    let errored: Vec<_> = report
-        .results
-        .iter()
-        .filter(|(_, r)| r.outcome == Outcome::Error)
-        .collect();
-    if !errored.is_empty() {
-        let _ = writeln!(out, "\nerrors (could not be evaluated):");
-        for (case, r) in errored {
-            let _ = writeln!(
-                out,
-                "    {} — {}",
-                case.id,
-                r.message.as_deref().unwrap_or("")
-            );
+    out
+}
+
+/// The cases run again alone, each with how its first attempt ended.
+fn retried(retried: &[(String, Outcome)]) -> String {
+    let mut out = String::new();
+    if !retried.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nrun again alone (a 5xx while other cases ran; the second result counts):"
+        );
+        for (id, first) in retried {
+            let _ = writeln!(out, "    {id} — first attempt: {first}");
         }
     }
-    out.push_str(&leftovers(report));
-    let c = report.counts();
-    let total: usize = c.values().sum();
-    let _ = writeln!(
-        out,
-        "\nscimspec: {} passed; {} failed; {} warned; {} skipped; {} errors — {} cases in {:.2}s against {}",
-        c[&Outcome::Pass],
-        c[&Outcome::Fail],
-        c[&Outcome::Warn],
-        c[&Outcome::Skip],
-        c[&Outcome::Error],
-        total,
-        report.duration.as_secs_f64(),
-        report.target
-    );
-    if let Some(path) = junit_path {
-        let _ = writeln!(out, "JUnit report: {path}");
-    }
-    report.redactor.show(&out)
+    out
 }
 
 /// The resources the run created and could not delete, each with its case and why; empty
@@ -135,12 +203,15 @@ mod tests {
                 result("m", Outcome::Pass, Some("optional behaviour not present")),
             )],
         );
-        let text = render(&run, None, false);
+        let text = render(&run, &Closing::default());
         assert!(text.contains("notes (optional MAY behaviour"), "{text}");
         assert!(
             text.contains("    m — optional behaviour not present"),
             "{text}"
         );
-        assert!(text.contains("1 passed; 0 failed; 0 warned"), "{text}");
+        assert!(
+            text.contains("scimspec: 1 passed, 0 failed, 0 warned, 0 skipped, 0 errors; 0 known deviations; 0 leftovers; 0.0 s — 1 case against http://t/scim/v2"),
+            "{text}"
+        );
     }
 }

@@ -14,6 +14,28 @@ fn body_excerpt(body: &str) -> String {
     text::truncate(&text::single_line(body), 300)
 }
 
+/// What a response body says, for a wrong status: a SCIM error's `scimType` and `detail` in
+/// words (` (scimType invalidFilter: "…")`), else the body on one line, cut.
+fn status_body(body: &str) -> String {
+    if body.trim().is_empty() {
+        return String::new();
+    }
+    let error = serde_json::from_str::<Value>(body).ok().and_then(|json| {
+        let field = |name: &str| {
+            pointer::get(&json, &format!("/{name}"))
+                .and_then(Value::as_str)
+                .map(|v| text::truncate(&text::single_line(v), 200))
+        };
+        match (field("scimType"), field("detail")) {
+            (None, None) => None,
+            (Some(kind), None) => Some(format!(" (scimType {kind})")),
+            (None, Some(detail)) => Some(format!(" (detail \"{detail}\")")),
+            (Some(kind), Some(detail)) => Some(format!(" (scimType {kind}: \"{detail}\")")),
+        }
+    });
+    error.unwrap_or_else(|| format!(" with body {}", body_excerpt(body)))
+}
+
 pub fn evaluate(
     expect: &Expect,
     response: &RecordedResponse,
@@ -22,11 +44,7 @@ pub fn evaluate(
     let mut out = Vec::new();
     if let Some(status) = &expect.status {
         if !status.accepts(response.status) {
-            let body = if response.body.is_empty() {
-                String::new()
-            } else {
-                format!(" with body {}", body_excerpt(&response.body))
-            };
+            let body = status_body(&response.body);
             out.push(format!(
                 "expected status {status}, got {}{body}",
                 response.status
@@ -96,6 +114,22 @@ mod tests {
             ..Expect::default()
         };
         evaluate(&expect, &answer(json), &Vars::new()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_wrong_status_says_what_a_scim_error_says() {
+        let error = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": "400", "scimType": "invalidFilter", "detail": "no\nsuch"});
+        assert_eq!(
+            status_body(&error.to_string()),
+            " (scimType invalidFilter: \"no such\")"
+        );
+        assert_eq!(
+            status_body(r#"{"detail":"sorting"}"#),
+            " (detail \"sorting\")"
+        );
+        assert_eq!(status_body("oops"), " with body oops");
+        assert_eq!(status_body(""), "");
     }
 
     fn service_provider_config() -> Value {

@@ -43,6 +43,33 @@ fn is_server_failure(status: u16) -> bool {
     (500..600).contains(&status) && status != 501
 }
 
+/// A broken expectation as a skip reason says it: a long JSON value that came back is
+/// described (`an array of 23 elements`), not dumped.
+fn in_words(problem: &str) -> String {
+    const LONGEST: usize = 80;
+    let Some((expected, got)) = problem.split_once(", got ") else {
+        return problem.to_string();
+    };
+    if got.chars().count() <= LONGEST || !(got.starts_with('[') || got.starts_with('{')) {
+        return problem.to_string();
+    }
+    let described = match serde_json::from_str::<serde_json::Value>(got) {
+        Ok(serde_json::Value::Array(items)) => format!(
+            "an array of {} element{}",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" }
+        ),
+        Ok(serde_json::Value::Object(map)) => {
+            let keys: Vec<&str> = map.keys().take(5).map(String::as_str).collect();
+            let more = if map.len() > keys.len() { ", …" } else { "" };
+            format!("an object with {}{more}", keys.join(", "))
+        }
+        _ if got.starts_with('[') => "a long array".to_string(),
+        _ => "a long object".to_string(),
+    };
+    format!("{expected}, got {described}")
+}
+
 /// The outcome of a step whose `problems` (broken expectations, failed captures) are not
 /// empty, given the status the target answered.
 ///
@@ -64,9 +91,13 @@ pub fn grade(step: Graded<'_>, status: u16, problems: &[String]) -> StepVerdict 
                 ),
             };
         }
+        let words: Vec<String> = problems.iter().map(|p| in_words(p)).collect();
         return StepVerdict {
             outcome: Outcome::Skip,
-            message: format!("does not apply to this target ({label}): {why}"),
+            message: format!(
+                "does not apply to this target ({label}): {}",
+                words.join("; ")
+            ),
         };
     }
     if step.setup {
@@ -146,6 +177,40 @@ mod tests {
             let v = grade(step(Level::Must, false, true), status, &problems());
             assert_eq!(v.outcome, Outcome::Skip, "{status}");
         }
+    }
+
+    #[test]
+    fn a_skip_says_in_words_what_was_missing() {
+        let mut assumed = step(Level::Must, false, true);
+        assumed.label = "step 3 'the target returns $ref'";
+        let long = format!(
+            "/attributes: expected not to contain {{\"name\":\"a\"}}, got [{}]",
+            [r#"{"name":"userName","type":"string"}"#; 4].join(",")
+        );
+        let v = grade(
+            assumed,
+            200,
+            &[long, "/x: expected a value, got absent".into()],
+        );
+        assert_eq!(v.outcome, Outcome::Skip);
+        assert_eq!(
+            v.message,
+            "does not apply to this target (step 3 'the target returns $ref'): /attributes: \
+             expected not to contain {\"name\":\"a\"}, got an array of 4 elements; /x: \
+             expected a value, got absent"
+        );
+        assert_eq!(
+            in_words(
+                r#"/meta: expected absent, got {"a":1,"b":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#
+            ),
+            "/meta: expected absent, got an object with a, b"
+        );
+        assert_eq!(
+            in_words(
+                r#"/meta: expected absent, got [{"a":1,"b":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"#
+            ),
+            "/meta: expected absent, got a long array"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod case;
 mod context;
 mod created;
 mod expect;
+pub mod failing;
 mod grade;
 pub mod matchers;
 mod outcome;
@@ -22,4 +23,7 @@ pub use stop::{
     Interrupt, RunStop, StopReason, DEADLINE_CLEANUP, INTERRUPTED_CLEANUP, INTERRUPT_GRACE,
 };
 pub use transcript::Transcript;
-pub use trials::{execute, list, run_plan, ExecuteOptions, Execution, Unfinished};
+pub use trials::{
+    execute, list, run_plan, run_plan_at_once, ExecuteOptions, Execution, Retried, Unfinished,
+    Unwatched, Watcher,
+};

@@ -25,7 +25,7 @@ fn embedded_default_passes_every_case() {
     assert!(xml.contains("classname=\"RFC7644.s3_3\""));
     assert!(xml.contains("\nlevel: MUST\n"));
     assert!(all.contains("scimspec: "), "closing line missing: {all}");
-    assert!(all.contains(" 0 failed;"), "{all}");
+    assert!(all.contains(" 0 failed,"), "{all}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod baseline;
 mod cleanup;
 mod cli;
 mod compare;
+mod console;
 mod entra;
 mod exits;
 mod golden;

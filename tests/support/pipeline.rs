@@ -34,7 +34,7 @@ pub async fn run_suite_against(
     .expect("the reference server connects");
     let plan = target.plan(suite, selection);
     let ids: Vec<String> = plan.cases.iter().map(|p| p.case.id.clone()).collect();
-    let results = run::run_plan(&plan, target.context(), jobs).await;
+    let results = run::run_plan_at_once(&plan, target.context(), jobs).await;
     target.stop().await;
     server.stop().await;
     ids.into_iter().zip(results).collect()

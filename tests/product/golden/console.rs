@@ -1,4 +1,4 @@
-//! The console of `scimspec run -v` against a tiny target that answers the cases of
+//! The console of `scimspec run` (by default, `-v` and `-q`) against a tiny target that answers the cases of
 //! `tests/golden/cases.yaml` the same way every time: a failure with its transcript, a pass,
 //! a warning, a skip and an error, as the real binary prints them.
 
@@ -84,14 +84,14 @@ fn golden_target() -> String {
     serve_router(router, "/scim")
 }
 
-/// Everything `scimspec run -v` printed, without what changes from run to run: the port,
+/// Everything `scimspec run` printed, without what changes from run to run: the port,
 /// the temporary directory, dates and timings.
 fn stable_console(text: &str, dir: &TempDir) -> String {
     let text = text.replace(&dir.path().display().to_string(), "[dir]");
     let text = mask(&text, r"127\.0\.0\.1:\d+", "127.0.0.1:[port]");
     let text = mask(&text, r"(?m)^(\s*< date: ).*$", "${1}[date]");
     let text = mask(&text, r"\(\d+ ms\)", "([n] ms)");
-    mask(&text, r"\d+\.\d+s\b", "[n]s")
+    mask(&text, r"\d+\.\d+ s\b", "[n] s")
 }
 
 #[test]
@@ -99,14 +99,20 @@ fn console_of_a_run_with_every_outcome() {
     let target = golden_target();
     let dir = TempDir::new("golden-console");
     let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cases.yaml");
-    let all = scimspec()
-        .args([
-            "run", "-v", "--jobs", "1", "--target", &target, "--token", SECRET,
-        ])
-        .arg("--suites")
-        .arg(&cases)
-        .junit_in(&dir)
-        .exits(1);
-    no_secret("the console", &all);
-    assert_golden("console-run.txt", &stable_console(&all, &dir));
+    for (flags, golden) in [
+        (&["-v"][..], "console-run.txt"),
+        (&[], "console-run-default.txt"),
+        (&["-q"], "console-run-quiet.txt"),
+    ] {
+        let all = scimspec()
+            .arg("run")
+            .args(flags)
+            .args(["--jobs", "1", "--target", &target, "--token", SECRET])
+            .arg("--suites")
+            .arg(&cases)
+            .junit_in(&dir)
+            .exits(1);
+        no_secret("the console", &all);
+        assert_golden(golden, &stable_console(&all, &dir));
+    }
 }

@@ -35,8 +35,20 @@ fn console_summary_of_a_run() {
     let baseline = reports::baseline();
     let (report, comparison) = reports::run_report(TARGET, reports::results(), Some(&baseline));
     let comparison = comparison.expect("compared with the baseline");
-    let quiet = summary::render(&report, Some("reports/junit.xml"), false);
-    let verbose = summary::render(&report, None, true);
+    let closing = summary::Closing {
+        junit_path: Some("reports/junit.xml"),
+        comparison: Some(&comparison),
+        ..summary::Closing::default()
+    };
+    let quiet = summary::render(&report, &closing);
+    let verbose = summary::render(
+        &report,
+        &summary::Closing {
+            detail: summary::Detail::Verbose,
+            junit_path: None,
+            ..closing
+        },
+    );
     let with_baseline = summary::render_baseline(&comparison, &baseline.target, "example.yaml");
     no_secret("the console", &verbose);
     assert_golden("summary.txt", &quiet);
