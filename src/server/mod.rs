@@ -34,6 +34,7 @@ mod connections;
 mod discovery;
 mod error;
 pub mod faults;
+mod filter_faults;
 mod handlers;
 mod input;
 mod kind;
