@@ -199,11 +199,12 @@ impl Target {
 
     /// The same, also stopped early by `interrupt` (raised on Ctrl-C by the command layer).
     pub fn context_with_interrupt(&self, interrupt: &Interrupt) -> Arc<RunContext> {
-        Arc::new(
-            RunContext::new(self.client.clone())
-                .with_profile(self.profile.clone())
-                .with_interrupt(interrupt.clone()),
-        )
+        let mut ctx = RunContext::new(self.client.clone())
+            .with_profile(self.profile.clone())
+            .with_interrupt(interrupt.clone());
+        ctx.uid_suffix = self.calibration.user_name.shape("");
+        ctx.required = self.discovery.required.clone();
+        Arc::new(ctx)
     }
 
     /// The finished run as the reporters read it.

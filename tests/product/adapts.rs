@@ -70,3 +70,17 @@ fn a_target_declaring_everything_runs_those_cases() {
         assert!(out.contains("1 passed"), "{id}: {out}");
     }
 }
+
+#[test]
+fn the_command_line_uses_what_calibration_learnt() {
+    // Email-shaped user names and required attributes are learnt before the cases run; the
+    // cases of `scimspec run` must then use them, as the library's run does.
+    let server = Reference::start(ServerConfig {
+        token: Some("adapt-token".into()),
+        variants: vec![Variant::EmailUserName, Variant::RequireNameAndActive],
+        ..ServerConfig::default()
+    });
+    let dir = TempDir::new("adapts");
+    let out = run_one(&server, "rfc7644-3.3-create-returns-201", &dir, 0);
+    assert!(out.contains("1 passed"), "{out}");
+}
