@@ -8,3 +8,4 @@ mod faults;
 mod limits;
 mod lists;
 mod patching;
+mod robust_faults;

@@ -254,7 +254,7 @@ async fn probe_more(c: &Client, fault: Fault) -> String {
             let ops = r.json()["Operations"].clone();
             format!("{} {} {}", r.status, ops.as_array().map_or(0, Vec::len), ops[0]["location"].as_str().unwrap_or_default().ends_with("/u1"))
         }
-        _ => String::new(),
+        _ => super::robust_faults::probe(c, fault).await,
     }
 }
 
