@@ -204,6 +204,22 @@ faults! {
     PatchClaimedRefused => "patch-claimed-refused", "RFC7643 §5: ServiceProviderConfig says patch.supported=true but every PATCH answers 501";
     BulkClaimedRefused => "bulk-claimed-refused", "RFC7643 §5: ServiceProviderConfig says bulk.supported=true but POST /Bulk answers 501";
     ChangePasswordClaimedRefused => "change-password-claimed-refused", "RFC7643 §5: ServiceProviderConfig says changePassword.supported=true but a PATCH of password answers 400 mutability";
+    // Filter robustness, pagination, incremental cycle
+    EqPrefixMatch => "eq-prefix-match", "RFC7644 §3.4.2.2: eq on a string matches every value starting with the operand, so displayName eq \"<x>app\" also finds \"<x>app-test\"";
+    FilterDoubleUnescape => "filter-double-unescape", "RFC7644 §3.4.2.2: the filter is URL-decoded twice, so a '+' in a value (sent as %2B) becomes a space";
+    FilterEscapeIgnored => "filter-escape-ignored", "RFC7644 §3.4.2.2: the JSON escapes \\\" and \\\\ in filter string values are compared as written instead of unescaped";
+    ExternalIdCaseInsensitive => "externalid-case-insensitive", "RFC7643 §3.1 / RFC7644 §3.4.2.2: filters compare externalId (caseExact true) ignoring case";
+    FilterKeywordCaseSensitive => "filter-keyword-case-sensitive", "RFC7644 §3.4.2.2: a filter operator not written in lower case (EQ, And) answers 400 invalidFilter";
+    FilterAttributeCaseSensitive => "filter-attribute-case-sensitive", "RFC7644 §3.4.2.2: an attribute name in a filter spelled in another case (USERNAME) answers 400 invalidFilter";
+    SwCaseSensitive => "sw-case-sensitive", "RFC7644 §3.4.2.2: a filter using sw, ew or co compares case-sensitively, caseExact=false attributes (userName) included";
+    StartIndexNotEchoed => "start-index-not-echoed", "RFC7644 §3.4.2.4: the response's startIndex is the page number (1, 2, 3…) instead of the index of the page's first result";
+    LastPageRepeats => "last-page-repeats", "RFC7644 §3.4.2.4: a partial last page is filled up to count with results of the page before";
+    PageDropsItem => "page-drops-item", "RFC7644 §3.4.2.4: a page after the first starts one result late, so the result at startIndex is never listed";
+    AddSameValueConflict => "add-same-value-conflict", "Entra E-PATCH-ADD-SINGLE (RFC7644 §3.5.2.1): add of the value an attribute already has answers 409 instead of succeeding";
+    RemoveDeletedMemberError => "remove-deleted-member-error", "Entra E-GROUP-REMOVE-MEMBERS (RFC7644 §3.5.2.2): removing a member that is no longer in the group (its user deleted) answers 400 noTarget";
+    CharsetContentTypeRefused => "charset-content-type-refused", "Entra E-CONTENT-TYPE (RFC7644 §3.8): a request Content-Type with a charset parameter (application/scim+json; charset=utf-8) answers 415";
+    FilterStringBooleanRefused => "filter-string-boolean-refused", "Entra E-ROLES: a filter comparing a boolean with the string \"True\" or \"false\" (the validator's primary eq \"True\") answers 400 invalidFilter";
+    DanglingManagerRefused => "dangling-manager-refused", "Entra E-MANAGER (RFC7643 §4.3): a user whose manager.value names no existing user is refused with 400";
 }
 
 impl fmt::Display for Fault {

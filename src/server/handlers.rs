@@ -61,7 +61,8 @@ fn json_body(headers: &HeaderMap, body: &Bytes, cfg: &ServerConfig) -> Result<Va
             .unwrap_or_default()
             .trim()
             .to_ascii_lowercase();
-        if media != "application/scim+json" && media != "application/json" {
+        let refused_charset = cfg.has(Fault::CharsetContentTypeRefused) && ct.contains(';');
+        if refused_charset || (media != "application/scim+json" && media != "application/json") {
             return Err(ScimError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 None,

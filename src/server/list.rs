@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::error::{ScimError, ScimType};
 use super::faults::Fault;
+use super::filter_faults;
 use super::kind::Kind;
 use super::projection::Projection;
 use super::query::ListQuery;
@@ -64,7 +65,7 @@ pub fn list(
     let cfg = state.config();
     let filter = parse_filter(kinds, q, via, cfg)?;
     let filter = filter.map(|f| with_filter_faults(f, cfg));
-    let schema_for_eval = |kind: Kind| -> std::borrow::Cow<'static, ResourceSchema> {
+    let schema_with_faults = |kind: Kind| -> std::borrow::Cow<'static, ResourceSchema> {
         if cfg.has(Fault::EqCaseSensitive) {
             let mut s = kind.schema().clone();
             s.core
@@ -76,6 +77,9 @@ pub fn list(
         } else {
             std::borrow::Cow::Borrowed(kind.schema())
         }
+    };
+    let schema_for_eval = |kind: Kind| -> std::borrow::Cow<'static, ResourceSchema> {
+        filter_faults::eval_schema(schema_with_faults(kind), filter.as_ref(), cfg)
     };
     let mut hits: Vec<Hit> = Vec::new();
     {
@@ -118,15 +122,27 @@ pub fn list(
         None if cfg.has(Fault::StartIndexDefaultZero) => 0,
         _ => start,
     };
-    let skip = if cfg.has(Fault::StartIndexZeroBased) {
-        start
-    } else {
-        start - 1
-    };
+    let skip =
+        if cfg.has(Fault::StartIndexZeroBased) || (cfg.has(Fault::PageDropsItem) && start > 1) {
+            start
+        } else {
+            start - 1
+        };
     let max_results = max_results(cfg);
     let count = match q.count {
         Some(c) if !cfg.has(Fault::CountIgnored) => (c.max(0) as usize).min(max_results),
         _ => max_results,
+    };
+    let skip =
+        if cfg.has(Fault::LastPageRepeats) && skip > 0 && skip < total && skip + count > total {
+            total.saturating_sub(count)
+        } else {
+            skip
+        };
+    let shown_start = if cfg.has(Fault::StartIndexNotEchoed) && count > 0 {
+        (start - 1) / count + 1
+    } else {
+        shown_start
     };
     let page: Vec<&Hit> = hits.iter().skip(skip).take(count).collect();
     let projections: Vec<(Kind, Projection)> = kinds
@@ -263,7 +279,8 @@ fn parse_filter(
             "filtering is not supported (ServiceProviderConfig filter.supported is false)",
         ));
     }
-    let parsed = match filter::parse(text) {
+    let text = filter_faults::text(text, cfg)?;
+    let parsed = match filter::parse(&text) {
         Ok(f) => f,
         Err(_) if cfg.has(Fault::InvalidFilterAccepted) => return Ok(None),
         Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
@@ -319,7 +336,7 @@ fn parse_filter(
             });
         }
     }
-    Ok(Some(parsed))
+    filter_faults::parsed(parsed, kinds, cfg).map(Some)
 }
 
 /// Rewrites the filter to break the rule of the configured filter fault.

@@ -7,6 +7,9 @@
 //!   nothing is 400 `noTarget` (§3.5.2.3); `remove` through one is a successful no-op (the
 //!   §3.5.2.2 members example); `add` through one creates the value its `eq` terms describe
 //!   (Entra's `emails[type eq "work"].value`). Replace on a complex attribute merges.
+//! - A filter comparing a boolean with the string "true" or "false" (any case) reads it as the
+//!   boolean (Microsoft's validator writes `primary eq "True"`); other strings are 400
+//!   `invalidFilter`.
 //! - `count` above `filter.maxResults` is capped; `tooMany` answers filters with more than
 //!   50 expressions; `sensitive` (403) a GET filter on a never-returned attribute.
 //! - Filters and PATCH paths longer than 8 KiB or deeper than 64 levels are 400
@@ -34,6 +37,7 @@ mod connections;
 mod discovery;
 mod error;
 pub mod faults;
+mod filter_faults;
 mod handlers;
 mod input;
 mod kind;

@@ -189,6 +189,18 @@ pub fn create_as(
         attrs.insert("externalId".into(), json!(id));
     }
     check_unique(&store, kind, &id, &attrs, ctx.cfg)?;
+    if ctx.cfg.has(Fault::DanglingManagerRefused) {
+        let manager = attrs
+            .get(crate::scim::urn::ENTERPRISE_USER)
+            .and_then(|e| e.get("manager"))
+            .and_then(|m| m.get("value"))
+            .and_then(Value::as_str);
+        if let Some(manager) = manager.filter(|m| store.table(Kind::User).get(m).is_none()) {
+            return Err(ScimError::invalid_value(format!(
+                "the manager {manager} is not a known user"
+            )));
+        }
+    }
     if kind == Kind::Group {
         resolve_members(&store, ctx, &mut attrs, &id)?;
     }

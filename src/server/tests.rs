@@ -9,3 +9,4 @@ mod limits;
 mod lists;
 mod okta_faults;
 mod patching;
+mod robust_faults;

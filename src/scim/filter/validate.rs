@@ -110,7 +110,11 @@ fn check_operand(
             if op != CompareOp::Eq && op != CompareOp::Ne {
                 return fail("boolean attributes support only eq and ne");
             }
-            if !matches!(value, CompValue::Bool(_)) {
+            // Microsoft's validator writes `primary eq "True"`: the strings "true" and
+            // "false" (any case) stand for the booleans, as the evaluation reads them.
+            let boolean_text = matches!(value, CompValue::String(s)
+                if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false"));
+            if !matches!(value, CompValue::Bool(_)) && !boolean_text {
                 return fail("a boolean attribute is compared with true or false");
             }
         }
@@ -160,6 +164,7 @@ mod tests {
             r#"emails co "@x""#,
             r#"meta.created gt "2020-01-01T00:00:00Z""#,
             r#"active eq false and title pr"#,
+            r#"emails[primary eq "True"] and active eq "false""#,
             r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1""#,
             r#"nickName eq null"#,
             r#"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,

@@ -50,6 +50,15 @@ impl Engine<'_> {
                 put_items(holder, &attr.name, items);
                 Ok(())
             }
+            (None, None)
+                if self.cfg.has(Fault::AddSameValueConflict)
+                    && holder.get(&attr.name) == Some(value) =>
+            {
+                Err(ScimError::uniqueness(format!(
+                    "\"{}\" already has this value",
+                    attr.name
+                )))
+            }
             (None, None) if self.cfg.has(Fault::PatchAddKeepsExisting) => {
                 if !holder.contains_key(&attr.name) {
                     self.set_single(holder, attr, value)?;
@@ -190,6 +199,16 @@ impl Engine<'_> {
                     v => vec![v.clone()],
                 };
                 let mut items = take_items(holder, &attr.name);
+                if self.cfg.has(Fault::RemoveDeletedMemberError)
+                    && doomed
+                        .iter()
+                        .any(|d| !items.iter().any(|item| same_value(attr, item, d)))
+                {
+                    return Err(ScimError::no_target(format!(
+                        "a value to remove is not in \"{}\"",
+                        attr.name
+                    )));
+                }
                 items.retain(|item| !doomed.iter().any(|d| same_value(attr, item, d)));
                 put_items(holder, &attr.name, items);
                 Ok(())
@@ -216,6 +235,12 @@ impl Engine<'_> {
                 // succeeds, so a filter matching nothing is not an error for remove.
                 let mut items = take_items(holder, &attr.name);
                 let hits = matching(filter, attr, &items);
+                if hits.is_empty() && self.cfg.has(Fault::RemoveDeletedMemberError) {
+                    return Err(ScimError::no_target(format!(
+                        "the filter on \"{}\" matches no value",
+                        attr.name
+                    )));
+                }
                 if hits.is_empty() && self.cfg.has(Fault::PatchRemoveUnmatchedClears) {
                     holder.shift_remove(&attr.name);
                     return Ok(());

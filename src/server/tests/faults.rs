@@ -325,9 +325,10 @@ async fn probe_claims(c: &Client, fault: Fault) -> String {
         .await
         .status
         .to_string(),
-        _ => super::okta_faults::probe(c, fault)
-            .await
-            .unwrap_or_default(),
+        _ => match super::okta_faults::probe(c, fault).await {
+            Some(seen) => seen,
+            None => super::robust_faults::probe(c, fault).await,
+        },
     }
 }
 
