@@ -130,6 +130,7 @@ pub fn run(args: &RunArgs) -> Outcome {
     }
     if let (Some(cmp), Some(b), Some(path)) = (&comparison, &baseline, &settings.baseline) {
         out(&report::summary::render_baseline(
+            &report,
             cmp,
             &b.target,
             &path.display().to_string(),

@@ -36,10 +36,16 @@ pub struct Closing<'a> {
 pub fn render(report: &RunReport, closing: &Closing<'_>) -> String {
     let mut out = String::new();
     let verbose = closing.detail == Detail::Verbose;
+    let known = |id: &str| {
+        closing
+            .comparison
+            .and_then(|cmp| cmp.known_reason(id))
+            .is_some()
+    };
     let broken: Vec<_> = report
         .results
         .iter()
-        .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Error))
+        .filter(|(case, r)| matches!(r.outcome, Outcome::Fail | Outcome::Error) && !known(&case.id))
         .collect();
     if !broken.is_empty() {
         let _ = writeln!(out, "\nfailures and errors:");
@@ -52,7 +58,8 @@ pub fn render(report: &RunReport, closing: &Closing<'_>) -> String {
         }
     }
     if closing.detail != Detail::Quiet {
-        out.push_str(&warnings_and_notes(report, verbose));
+        out.push_str(&known_deviations(report, closing.comparison));
+        out.push_str(&warnings_and_notes(report, closing.comparison, verbose));
         out.push_str(&retried(closing.retried));
     }
     out.push_str(&leftovers(report));
@@ -94,13 +101,49 @@ pub fn line(report: &RunReport, closing: &Closing<'_>) -> String {
     text
 }
 
-/// The warned cases (with their transcripts when `verbose`) and the passes with a note.
-fn warnings_and_notes(report: &RunReport, verbose: bool) -> String {
+/// The cases that ended as the baseline expects, one line each with the outcome and the
+/// baseline's reason: reported, but not among the failures and warnings.
+fn known_deviations(report: &RunReport, comparison: Option<&Comparison>) -> String {
+    let mut out = String::new();
+    let Some(cmp) = comparison else {
+        return out;
+    };
+    let known: Vec<_> = report
+        .results
+        .iter()
+        .filter_map(|(case, r)| cmp.known_reason(&case.id).map(|why| (case, r, why)))
+        .collect();
+    if !known.is_empty() {
+        let _ = writeln!(out, "\nknown deviations (as the baseline expects):");
+        for (case, r, why) in known {
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(
+                out,
+                "    {} — {}: {}",
+                case.id,
+                r.outcome,
+                crate::scim::text::truncate(&why, 160)
+            );
+        }
+    }
+    out
+}
+
+/// The warned cases (with their transcripts when `verbose`) and the passes with a note; a
+/// warning the baseline expects is listed with the known deviations instead.
+fn warnings_and_notes(
+    report: &RunReport,
+    comparison: Option<&Comparison>,
+    verbose: bool,
+) -> String {
     let mut out = String::new();
     let warned: Vec<_> = report
         .results
         .iter()
-        .filter(|(_, r)| r.outcome == Outcome::Warn)
+        .filter(|(case, r)| {
+            r.outcome == Outcome::Warn
+                && comparison.and_then(|c| c.known_reason(&case.id)).is_none()
+        })
         .collect();
     if !warned.is_empty() {
         let _ = writeln!(out, "\nwarnings (SHOULD requirements not met):");
@@ -172,8 +215,9 @@ fn leftovers(report: &RunReport) -> String {
     out
 }
 
-/// How the run compares with its baseline of known deviations.
-pub fn render_baseline(cmp: &Comparison, target: &str, path: &str) -> String {
+/// How the run compares with its baseline of known deviations; an unexpected case is shown with
+/// the outcome it had and its message.
+pub fn render_baseline(report: &RunReport, cmp: &Comparison, target: &str, path: &str) -> String {
     let mut out = format!(
         "baseline {path} ({target}): {} known deviations reproduced; {} unexpected; {} stale\n",
         cmp.expected.len(),
@@ -181,12 +225,26 @@ pub fn render_baseline(cmp: &Comparison, target: &str, path: &str) -> String {
         cmp.stale.len()
     );
     for id in &cmp.unexpected {
-        let _ = writeln!(out, "    unexpected: {id}");
+        match report.results.iter().find(|(case, _)| &case.id == id) {
+            Some((_, r)) => {
+                let message = r.message.as_deref().unwrap_or("").trim();
+                let _ = writeln!(
+                    out,
+                    "    unexpected {}: {id}{}{}",
+                    r.outcome,
+                    if message.is_empty() { "" } else { " — " },
+                    crate::scim::text::truncate(message, 200)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "    unexpected: {id}");
+            }
+        }
     }
     for (id, why) in &cmp.stale {
         let _ = writeln!(out, "    stale: {id} — {why}; update the baseline");
     }
-    out
+    report.redactor.show(&out)
 }
 
 #[cfg(test)]
@@ -212,6 +270,52 @@ mod tests {
         assert!(
             text.contains("scimspec: 1 passed, 0 failed, 0 warned, 0 skipped, 0 errors; 0 known deviations; 0 leftovers; 0.0 s — 1 case against http://t/scim/v2"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn known_deviations_are_listed_apart_and_unexpected_ones_say_what_was_seen() {
+        let run = report(
+            "http://t/scim/v2",
+            vec![
+                (
+                    case("k", "RFC7644 §3.3"),
+                    result("k", Outcome::Fail, Some("status 200, expected 201")),
+                ),
+                (
+                    case("u", "RFC7644 §3.3"),
+                    result("u", Outcome::Fail, Some("no Location header")),
+                ),
+            ],
+        );
+        let cmp = Comparison {
+            expected: [("k".to_string(), "answers 200 on create".to_string())].into(),
+            unexpected: vec!["u".to_string()],
+            stale: vec![],
+        };
+        let text = render(
+            &run,
+            &Closing {
+                comparison: Some(&cmp),
+                ..Closing::default()
+            },
+        );
+        let failures = &text[text.find("failures and errors:").unwrap_or(0)..];
+        let known_at = text.find("known deviations (as the baseline expects):");
+        assert!(known_at.is_some(), "{text}");
+        assert!(
+            text.contains("    k — fail: answers 200 on create"),
+            "{text}"
+        );
+        assert!(
+            !failures[..failures.find("known deviations").unwrap_or(failures.len())]
+                .contains("fail — k"),
+            "{text}"
+        );
+        let baseline = render_baseline(&run, &cmp, "t", "b.yaml");
+        assert!(
+            baseline.contains("    unexpected fail: u — no Location header"),
+            "{baseline}"
         );
     }
 }

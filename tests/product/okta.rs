@@ -29,7 +29,7 @@ fn okta_cases_pass_on_the_embedded_server_and_both_verdicts_show() {
         "Okta's verdict follows Entra's: {all}"
     );
     let xml = dir.junit();
-    assert!(xml.contains("classname=\"Okta O-GROUP-RENAME\""), "{xml}");
+    assert!(xml.contains("classname=\"Okta.O-GROUP-RENAME\""), "{xml}");
 }
 
 #[test]

@@ -49,7 +49,8 @@ fn console_summary_of_a_run() {
             ..closing
         },
     );
-    let with_baseline = summary::render_baseline(&comparison, &baseline.target, "example.yaml");
+    let with_baseline =
+        summary::render_baseline(&report, &comparison, &baseline.target, "example.yaml");
     no_secret("the console", &verbose);
     assert_golden("summary.txt", &quiet);
     assert_golden("summary-verbose.txt", &verbose);
