@@ -6,6 +6,7 @@ pub mod args;
 mod compare;
 mod entra;
 mod error;
+mod load;
 pub mod options;
 mod output;
 mod profiles;
@@ -44,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => suite::coverage(&args),
         Command::Probe(args) => entra::probe(&args),
         Command::Provision(args) => entra::provision(&args),
+        Command::Load(args) => load::load(&args),
     };
     match result {
         Ok(exit) => exit.into(),
