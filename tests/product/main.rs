@@ -19,6 +19,7 @@ mod exits;
 mod golden;
 mod http_retry;
 mod limits;
+mod load;
 mod preflight;
 mod profiles;
 mod secrets;

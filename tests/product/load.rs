@@ -1,0 +1,188 @@
+//! `scimspec load` from outside: short runs of the real binary against the reference server
+//! (its JSON report valid against `schemas/load-report.schema.json`, its JUnit file), the
+//! refusal of a target off this machine, the 429 behaviour of the rate-limited reference
+//! server, and a target left as it was found.
+
+use serde_json::Value;
+
+use crate::support::{scimspec, Reference, RunExt, TempDir};
+use scimspec::server::{Limits, RateLimit, ServerConfig};
+
+const SCHEMA: &str = include_str!("../../schemas/load-report.schema.json");
+const TOKEN: &str = "load-test-token";
+
+/// Asserts that `report` matches the load report schema and returns it.
+fn valid(path: &std::path::Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("the JSON report was written");
+    let report: Value = serde_json::from_str(&text).expect("the report is JSON");
+    let schema: Value = serde_json::from_str(SCHEMA).expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match its schema: {errors:#?}"
+    );
+    report
+}
+
+fn verdict<'r>(report: &'r Value, id: &str) -> &'r str {
+    report["verdict"]
+        .as_array()
+        .and_then(|v| v.iter().find(|c| c["id"] == id))
+        .and_then(|c| c["outcome"].as_str())
+        .unwrap_or("missing")
+}
+
+fn reference(rate_limit: Option<u32>) -> Reference {
+    Reference::start(ServerConfig {
+        token: Some(TOKEN.into()),
+        limits: Limits {
+            rate_limit: rate_limit.map(|per_second| RateLimit { per_second }),
+            ..Limits::default()
+        },
+        ..ServerConfig::default()
+    })
+}
+
+/// `totalResults` of `GET {base}/{resource}` on the reference server.
+fn count(base: &str, resource: &str) -> u64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let answer = reqwest::Client::new()
+            .get(format!("{base}/{resource}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("the server answers");
+        let json: Value = answer.json().await.expect("JSON");
+        json["totalResults"].as_u64().expect("totalResults")
+    })
+}
+
+#[test]
+fn a_short_lifecycle_run_on_the_embedded_server_reports_its_figures() {
+    let dir = TempDir::new("load-lifecycle");
+    let json = dir.join("load.json");
+    let junit = dir.join("load.xml");
+    let out = scimspec()
+        .args([
+            "load",
+            "--scenario",
+            "lifecycle",
+            "--duration",
+            "2s",
+            "--rate",
+            "50/s",
+        ])
+        .arg("--report-json")
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .exits(0);
+    assert!(out.contains("p95 ms"), "{out}");
+    assert!(out.contains("requested 50.0/s"), "{out}");
+    let report = valid(&json);
+    assert_eq!(report["scenario"], "lifecycle");
+    let requests = report["requests"].as_u64().unwrap_or(0);
+    assert!(
+        (90..=101).contains(&requests),
+        "{requests} requests for 2 s at 50/s"
+    );
+    let kinds: Vec<&str> = report["kinds"]
+        .as_array()
+        .map(|k| k.iter().filter_map(|k| k["kind"].as_str()).collect())
+        .unwrap_or_default();
+    for kind in [
+        "create user",
+        "read user",
+        "patch user",
+        "disable user",
+        "delete user",
+        "all",
+    ] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    assert_eq!(verdict(&report, "entra-rate"), "pass");
+    assert_eq!(verdict(&report, "final-state"), "pass");
+    assert_eq!(verdict(&report, "cleanup"), "pass");
+    let xml = std::fs::read_to_string(&junit).expect("JUnit written");
+    assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+}
+
+#[test]
+fn a_target_off_this_machine_is_refused_without_the_flag() {
+    let out = scimspec()
+        .args([
+            "load",
+            "--target",
+            "https://scim.example.com/scim/v2",
+            "--token",
+            "t",
+        ])
+        .exits(2);
+    assert!(out.contains("--i-understand-this-sends-load"), "{out}");
+    assert!(out.contains("not on this machine"), "{out}");
+}
+
+#[test]
+fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
+    let server = reference(Some(20));
+    let dir = TempDir::new("load-429");
+    let json = dir.join("load.json");
+    scimspec()
+        .args([
+            "load",
+            "--scenario",
+            "get",
+            "--duration",
+            "2s",
+            "--rate",
+            "60/s",
+        ])
+        .args(["--target", server.base_url(), "--token", TOKEN])
+        .arg("--report-json")
+        .arg(&json)
+        .exits(0);
+    let report = valid(&json);
+    let t = &report["throttling"];
+    let refused = t["responses"].as_u64().unwrap_or(0);
+    assert!(refused > 0, "{t}");
+    assert_eq!(t["with_retry_after"].as_u64(), Some(refused), "{t}");
+    assert!(t["pauses"].as_u64().unwrap_or(0) > 0, "{t}");
+    assert_eq!(verdict(&report, "ipsie-429-retry-after"), "pass");
+    // Honouring Retry-After keeps the achieved rate near the limit, not the 60/s asked for.
+    let achieved = report["achieved_rate"].as_f64().unwrap_or(0.0);
+    assert!(achieved < 40.0, "{achieved}");
+}
+
+#[test]
+fn everything_created_under_load_is_deleted() {
+    let server = reference(None);
+    scimspec()
+        .args([
+            "load",
+            "--scenario",
+            "mix",
+            "--duration",
+            "2s",
+            "--rate",
+            "50/s",
+        ])
+        .args([
+            "--users",
+            "10",
+            "--target",
+            server.base_url(),
+            "--token",
+            TOKEN,
+        ])
+        .exits(0);
+    assert_eq!(count(server.base_url(), "Users"), 0);
+    assert_eq!(count(server.base_url(), "Groups"), 0);
+}
