@@ -129,26 +129,33 @@ class ScimFlowUser(HttpUser):
                 self.delete("Groups", group)
             for user in users:
                 self.delete("Users", user)
+            flow_done(self.environment)
+
+
+FLOWS_DONE = [0]
+
+
+def note_done(environment, count):
+    """Counts finished flows (on the master, or the only process); quits once every user has
+    run its SCIMSPEC_FLOWS_PER_USER flows."""
+    FLOWS_DONE[0] += count
+    runner = environment.runner
+    options = environment.parsed_options
+    users = getattr(options, "num_users", None) or getattr(runner, "target_user_count", 0) or 0
+    expected = users * FLOWS_PER_USER
+    if FLOWS_PER_USER and expected and FLOWS_DONE[0] == expected:
+        gevent.spawn_later(0.5, runner.quit)
+
+
+def flow_done(environment):
+    if isinstance(environment.runner, WorkerRunner):
+        environment.runner.send_message("scimspec_flow_done", 1)
+    else:
+        note_done(environment, 1)
 
 
 @events.init.add_listener
-def quit_when_every_user_stopped(environment, **_kwargs):
-    """With SCIMSPEC_FLOWS_PER_USER the run ends once every user has stopped."""
-    if not FLOWS_PER_USER or isinstance(environment.runner, WorkerRunner):
-        return
-
-    def watch():
-        runner = environment.runner
-        seen_users = False
-        while True:
-            gevent.sleep(0.5)
-            if runner.user_count > 0:
-                seen_users = True
-            elif seen_users and runner.state not in ("spawning",):
-                gevent.sleep(1)
-                if runner.user_count == 0:
-                    runner.quit()
-                    return
-
-    if environment.runner is not None:
-        gevent.spawn(watch)
+def count_flows_on_the_master(environment, **_kwargs):
+    if isinstance(environment.runner, MasterRunner):
+        environment.runner.register_message(
+            "scimspec_flow_done", lambda msg, **_: note_done(environment, msg.data))

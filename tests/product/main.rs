@@ -20,6 +20,7 @@ mod golden;
 mod http_retry;
 mod limits;
 mod load;
+mod load_export;
 mod preflight;
 mod profiles;
 mod secrets;
