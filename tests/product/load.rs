@@ -186,3 +186,63 @@ fn everything_created_under_load_is_deleted() {
     assert_eq!(count(server.base_url(), "Users"), 0);
     assert_eq!(count(server.base_url(), "Groups"), 0);
 }
+
+#[test]
+fn ctrl_c_stops_sending_and_still_deletes_what_the_run_created() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let server = reference(None);
+    let mut child = scimspec()
+        .args([
+            "load",
+            "--scenario",
+            "entra-initial-cycle",
+            "--duration",
+            "60s",
+        ])
+        .args([
+            "--rate",
+            "40/s",
+            "--target",
+            server.base_url(),
+            "--token",
+            TOKEN,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scimspec starts");
+    // Wait until the run has created users.
+    let started = Instant::now();
+    while count(server.base_url(), "Users") < 5 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no users created"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let stopped = Instant::now();
+    let code = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status.code();
+        }
+        if stopped.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("scimspec load did not stop within 30 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(130));
+    let mut printed = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut out, &mut printed);
+    }
+    assert!(printed.contains("stopped early: interrupted"), "{printed}");
+    assert_eq!(count(server.base_url(), "Users"), 0);
+    assert_eq!(count(server.base_url(), "Groups"), 0);
+}
