@@ -72,7 +72,7 @@ fn write(path: &Path, text: &str) -> Result<(), CommandError> {
 }
 
 pub fn load(args: &LoadArgs) -> Outcome {
-    let (target_options, _) = options::resolve(&args.target, None)?;
+    let (target_options, run_settings) = options::resolve(&args.target, None)?;
     let mut settings = load_options(args, target_options.timeout)?;
     let export = match args.export.as_slice() {
         [] => None,
@@ -85,10 +85,12 @@ pub fn load(args: &LoadArgs) -> Outcome {
         _ => return Err(CommandError::Usage("--export needs ENGINE DIR".into())),
     };
     if let Some(url) = &target_options.url {
-        if export.is_none() && !args.i_understand_this_sends_load && !stress::is_loopback(url) {
+        let consented = args.i_understand_this_sends_load || run_settings.sends_load;
+        if export.is_none() && !consented && !stress::is_loopback(url) {
             return Err(CommandError::Usage(format!(
                 "{url} is not on this machine: scimspec load sends up to {} requests to it. \
-                 Give --i-understand-this-sends-load (or SCIMSPEC_SENDS_LOAD=1) when you mean it.",
+                 Give --i-understand-this-sends-load (or SCIMSPEC_SENDS_LOAD=1, or \
+                 sends_load = true for the target in the config file) when you mean it.",
                 settings.max_requests
             )));
         }

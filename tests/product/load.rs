@@ -131,6 +131,23 @@ fn a_target_off_this_machine_is_refused_without_the_flag() {
 }
 
 #[test]
+fn sends_load_in_the_config_file_is_the_consent_for_a_remote_target() {
+    let dir = TempDir::new("load-consent");
+    // 0.0.0.0 is not a loopback address, yet connecting to it stays on this machine (Linux
+    // treats it as the local host); nothing listens on port 9: consent given, the run gets as
+    // far as connecting and exits 3.
+    let config = dir.write(
+        "scimspec.toml",
+        "[targets.remote]\nurl = \"http://0.0.0.0:9/scim/v2\"\ntoken = \"t\"\ntimeout = 1\nsends_load = true\n",
+    );
+    let out = scimspec()
+        .args(["load", "--target", "remote", "--config"])
+        .arg(&config)
+        .exits(3);
+    assert!(!out.contains("--i-understand-this-sends-load"), "{out}");
+}
+
+#[test]
 fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
     let server = reference(Some(20));
     let dir = TempDir::new("load-429");
