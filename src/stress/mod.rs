@@ -139,8 +139,10 @@ pub async fn run(
     options: &LoadOptions,
     interrupt: &Interrupt,
 ) -> LoadReport {
-    // Every 429 is seen here, not retried inside the client.
-    let client = Arc::new(client.with_max_retries(0));
+    // The measured requests see every 429 themselves (not retried inside the client); the
+    // population, the final-state check and the cleanup keep the client's own retries.
+    let measured = Arc::new(client.with_max_retries(0));
+    let client = Arc::new(client.clone());
     let plans = Plans::new(
         plans(options, required)
             .into_iter()
@@ -153,7 +155,7 @@ pub async fn run(
     } else {
         0
     };
-    let mut ex = executor::execute(Arc::clone(&client), &plans, options, interrupt).await;
+    let mut ex = executor::execute(measured, &plans, options, interrupt).await;
     let interrupted = ex.interrupted || interrupt.raised_at().is_some();
     let final_state = if options.check_final_state && !interrupted {
         Some(final_state::check(Arc::clone(&client), &ex.ledger).await)
@@ -172,7 +174,12 @@ pub async fn run(
         Duration::from_secs_f64(all.p95_ms / 1000.0)
     });
     let window = ex.window.as_secs_f64().max(0.001);
-    let achieved = ex.stats.answered as f64 / window;
+    // Served requests: a 429 is an answer, not a request the target carried out.
+    let served = ex
+        .stats
+        .answered
+        .saturating_sub(ex.stats.throttling.responses);
+    let achieved = served as f64 / window;
     let requested = options.schedule.requested().map(|r| r.0);
     let verdict = verdict::judge(&verdict::Figures {
         requested,

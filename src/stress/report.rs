@@ -73,10 +73,11 @@ impl LoadReport {
         );
         let _ = writeln!(
             out,
-            "rate: requested {requested}, achieved {:.1}/s ({} requests, {} answered{}{})",
+            "rate: requested {requested}, achieved {:.1}/s served ({} requests, {} answered, {} of them 429{}{})",
             self.achieved_rate,
             self.requests,
             self.answered,
+            self.throttling.responses,
             if self.missed_arrivals > 0 {
                 format!(
                     ", {} arrivals missed: every user waiting",
