@@ -165,7 +165,7 @@ fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
         .args(["--target", server.base_url(), "--token", TOKEN])
         .arg("--report-json")
         .arg(&json)
-        .exits(0);
+        .exits(1);
     let report = valid(&json);
     let t = &report["throttling"];
     let refused = t["responses"].as_u64().unwrap_or(0);
@@ -173,9 +173,11 @@ fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
     assert_eq!(t["with_retry_after"].as_u64(), Some(refused), "{t}");
     assert!(t["pauses"].as_u64().unwrap_or(0) > 0, "{t}");
     assert_eq!(verdict(&report, "ipsie-429-retry-after"), "pass");
-    // Honouring Retry-After keeps the achieved rate near the limit, not the 60/s asked for.
+    // Honouring Retry-After keeps the served rate under the limit, not the 60/s asked for:
+    // below Entra's 25/s, which fails the run.
     let achieved = report["achieved_rate"].as_f64().unwrap_or(0.0);
-    assert!(achieved < 40.0, "{achieved}");
+    assert!(achieved <= 20.5, "{achieved}");
+    assert_eq!(verdict(&report, "entra-rate"), "fail");
 }
 
 #[test]
