@@ -149,7 +149,8 @@ fn sends_load_in_the_config_file_is_the_consent_for_a_remote_target() {
 
 #[test]
 fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
-    let server = reference(Some(20));
+    // 10/s: even three one-second windows in a 2 s run serve fewer than 25/s.
+    let server = reference(Some(10));
     let dir = TempDir::new("load-429");
     let json = dir.join("load.json");
     scimspec()
@@ -176,7 +177,7 @@ fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
     // Honouring Retry-After keeps the served rate under the limit, not the 60/s asked for:
     // below Entra's 25/s, which fails the run.
     let achieved = report["achieved_rate"].as_f64().unwrap_or(0.0);
-    assert!(achieved <= 20.5, "{achieved}");
+    assert!(achieved <= 15.5, "{achieved}");
     assert_eq!(verdict(&report, "entra-rate"), "fail");
 }
 
