@@ -92,6 +92,18 @@ impl LoadReport {
                 String::new()
             }
         );
+        let _ = writeln!(
+            out,
+            "flows: {} started, {} finished, {} ended early by an error{}",
+            self.flows.started,
+            self.flows.finished,
+            self.flows.abandoned,
+            if self.population > 0 {
+                format!("; {} users created first for import", self.population)
+            } else {
+                String::new()
+            }
+        );
         if let Some(why) = &self.stopped {
             let _ = writeln!(out, "stopped early: {why}");
         }
