@@ -84,6 +84,7 @@ pub async fn execute(
     interrupt: &Interrupt,
 ) -> Execution {
     let mut ex = Execution::default();
+    ex.stats.hold_start = options.schedule.ramp_length();
     let start = Instant::now();
     let closed = options.schedule.requested().is_none();
     let end = start + options.schedule.length();

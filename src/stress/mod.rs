@@ -174,12 +174,17 @@ pub async fn run(
         Duration::from_secs_f64(all.p95_ms / 1000.0)
     });
     let window = ex.window.as_secs_f64().max(0.001);
-    // Served requests: a 429 is an answer, not a request the target carried out.
-    let served = ex
-        .stats
-        .answered
-        .saturating_sub(ex.stats.throttling.responses);
-    let achieved = served as f64 / window;
+    // Served requests (a 429 is an answer, not a request the target carried out) per second
+    // of the hold at the requested rate, after any ramp.
+    let hold = window - ex.stats.hold_start.as_secs_f64();
+    let achieved = if hold > 0.5 {
+        ex.stats.served_in_hold as f64 / hold
+    } else {
+        ex.stats
+            .answered
+            .saturating_sub(ex.stats.throttling.responses) as f64
+            / window
+    };
     let requested = options.schedule.requested().map(|r| r.0);
     let verdict = verdict::judge(&verdict::Figures {
         requested,

@@ -109,6 +109,14 @@ impl Schedule {
         }
     }
 
+    /// How long the ramp stages last (zero without a ramp).
+    pub fn ramp_length(&self) -> Duration {
+        match self {
+            Schedule::Open { stages, .. } => stages.iter().map(|s| s.duration).sum(),
+            Schedule::Max { .. } => Duration::ZERO,
+        }
+    }
+
     /// The rate the schedule asks for at the end (what the verdict holds the target to);
     /// `None` for a closed loop.
     pub fn requested(&self) -> Option<Rate> {

@@ -65,6 +65,10 @@ pub struct Stats {
     pub failed: u64,
     /// Arrivals dropped because every virtual user was waiting and the backlog was full.
     pub missed: u64,
+    /// When the ramp ends and the rate holds.
+    pub hold_start: Duration,
+    /// Answers other than 429 completed after `hold_start`.
+    pub served_in_hold: u64,
 }
 
 /// The error class of a request that got no HTTP answer.
@@ -101,6 +105,9 @@ impl Stats {
     pub fn answer(&mut self, kind: &'static str, status: u16, latency: Duration, at: Duration) {
         self.tick(at);
         self.answered += 1;
+        if status != 429 && at >= self.hold_start {
+            self.served_in_hold += 1;
+        }
         *self.statuses.entry(status).or_default() += 1;
         let figures = self.latency(kind, latency);
         *figures.statuses.entry(status).or_default() += 1;
@@ -227,6 +234,19 @@ mod tests {
         assert_eq!(all.statuses.get("500"), Some(&1));
         assert_eq!(stats.timeline, vec![100, 1]);
         assert!((stats.error_rate() - 1.0 / 101.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn only_answers_after_the_ramp_other_than_429_count_as_served_in_the_hold() {
+        let mut stats = Stats {
+            hold_start: Duration::from_secs(2),
+            ..Stats::default()
+        };
+        stats.answer("get", 200, Duration::ZERO, Duration::from_secs(1));
+        stats.answer("get", 200, Duration::ZERO, Duration::from_secs(2));
+        stats.answer("get", 429, Duration::ZERO, Duration::from_secs(3));
+        stats.answer("get", 201, Duration::ZERO, Duration::from_secs(3));
+        assert_eq!((stats.answered, stats.served_in_hold), (4, 2));
     }
 
     #[test]
