@@ -235,9 +235,13 @@ pub async fn execute(
             wake = wake.min(p);
         }
         wake = wake.min(hard_stop).max(now);
-        let done = tokio::select! {
-            done = rx.recv() => done,
-            () = tokio::time::sleep_until(wake) => None,
+        // Answers already in need no timer: at full speed most turns take one from here.
+        let done = match rx.try_recv() {
+            Ok(done) => Some(done),
+            Err(_) => tokio::select! {
+                done = rx.recv() => done,
+                () = tokio::time::sleep_until(wake) => None,
+            },
         };
         let Some(done) = done else {
             continue;
