@@ -5,7 +5,8 @@
 //! - [`cli`] — the command layer, the only code that knows clap: flags, environment and
 //!   [`config`] file merged into plain options; exit codes from [`exit`].
 //! - features: [`compare`] (several targets at once), [`entra`] (Test Connection, provisioning
-//!   replay), [`harness`] (the suite as a vendor's `cargo test`).
+//!   replay), [`harness`] (the suite as a vendor's `cargo test`), [`stress`] (`scimspec load`:
+//!   a provisioning client's traffic at a rate, its figures and verdict).
 //! - [`target`] — one target, connected: embedded server or URL, credentials, client,
 //!   discovery, profile applied once.
 //! - the stages: [`load`] (case files → validated model) → [`plan`] (discovery, selection,
@@ -32,5 +33,6 @@ pub mod report;
 pub mod run;
 pub mod scim;
 pub mod server;
+pub mod stress;
 pub mod target;
 pub mod template;

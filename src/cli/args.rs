@@ -45,6 +45,9 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Replay Entra ID provisioning (on-demand steps, then a lifecycle) for a file of users and groups.
     Provision(ProvisionArgs),
+    /// Send a provisioning client's traffic at a rate and measure: rate, latency percentiles,
+    /// 429 behaviour, correctness under load (docs/load.md).
+    Load(LoadArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -229,6 +232,9 @@ pub struct ServeArgs {
     /// its attributes, value types and formats, groups or not, Enterprise User or not.
     #[arg(long, env = "SCIMSPEC_SERVE_PROFILE", value_name = "NAME|PATH")]
     pub profile: Option<String>,
+    /// Answer 429 with Retry-After above this many requests per second, e.g. 50/s.
+    #[arg(long, value_name = "N/s")]
+    pub rate_limit: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -345,4 +351,55 @@ impl From<DialectArg> for Dialect {
             DialectArg::AadOptscim062020 => Dialect::AadOptscim062020,
         }
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// get, entra-initial-cycle, entra-incremental, okta-push, lifecycle, import or mix.
+    #[arg(long, default_value = "mix", value_name = "NAME")]
+    pub scenario: String,
+    /// Requests per second (open model), e.g. 25/s or 1500/m; `max` for a closed loop.
+    #[arg(long, default_value = "25/s", value_name = "RATE")]
+    pub rate: String,
+    /// A ramp stage before the rate holds, DURATION:RATE, e.g. 10s:25/s (repeatable).
+    #[arg(long = "ramp", value_name = "DURATION:RATE")]
+    pub ramp: Vec<String>,
+    /// How long the rate holds, e.g. 30s or 2m.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub duration: String,
+    /// Virtual users: flows in progress at once (also the population `import` pages through).
+    #[arg(long, default_value_t = crate::stress::DEFAULT_USERS, value_name = "N")]
+    pub users: usize,
+    /// Stop after this many flows (one object's journey each).
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Most requests sent in all.
+    #[arg(long, default_value_t = crate::stress::DEFAULT_MAX_REQUESTS, value_name = "N")]
+    pub max_requests: u64,
+    /// Stop sending when more than this percentage of requests fail (no answer or 5xx).
+    #[arg(long, default_value_t = 50.0, value_name = "PERCENT")]
+    pub max_error_rate: f64,
+    /// Users per page in `import`.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub page_size: usize,
+    /// Seconds requests in flight get after the schedule ends before they are cut.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub grace: u64,
+    /// Skip the final-state check.
+    #[arg(long)]
+    pub no_final_check: bool,
+    /// Send load to a target that is not on this machine (127.0.0.1, ::1, localhost).
+    #[arg(long, env = "SCIMSPEC_SENDS_LOAD", value_parser = clap::builder::FalseyValueParser::new())]
+    pub i_understand_this_sends_load: bool,
+    /// Also write the figures as JSON here (shape: schemas/load-report.schema.json).
+    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Also write a JUnit file with one testcase per verdict criterion.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a script for a distributed engine instead of running: `--export locust DIR`.
+    #[arg(long, num_args = 2, value_names = ["ENGINE", "DIR"])]
+    pub export: Vec<String>,
 }

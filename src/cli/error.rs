@@ -9,6 +9,7 @@ use crate::exit::Exit;
 use crate::load::LoadError;
 use crate::profile::ProfileError;
 use crate::report::junit::JunitError;
+use crate::stress::StressError;
 use crate::target::TargetError;
 
 #[derive(Debug, Error)]
@@ -29,6 +30,8 @@ pub enum CommandError {
     Junit(#[from] JunitError),
     #[error(transparent)]
     Entra(#[from] EntraError),
+    #[error(transparent)]
+    Stress(#[from] StressError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {path}: {source}")]

@@ -7,6 +7,7 @@ mod compare;
 mod console;
 mod entra;
 mod error;
+mod load;
 pub mod options;
 mod output;
 mod profiles;
@@ -45,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => suite::coverage(&args),
         Command::Probe(args) => entra::probe(&args),
         Command::Provision(args) => entra::provision(&args),
+        Command::Load(args) => load::load(&args),
     };
     match result {
         Ok(exit) => exit.into(),

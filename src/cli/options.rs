@@ -32,6 +32,8 @@ pub struct RunSettings {
     pub jobs: usize,
     pub junit: PathBuf,
     pub baseline: Option<PathBuf>,
+    /// `sends_load = true`: `scimspec load` may load this target though it is remote.
+    pub sends_load: bool,
 }
 
 /// Splits `Name: value`. The message never repeats the value: it may be a secret.
@@ -275,6 +277,7 @@ pub fn finish(
         jobs: merged.jobs.unwrap_or(DEFAULT_JOBS),
         junit: merged.junit.unwrap_or_else(|| PathBuf::from(DEFAULT_JUNIT)),
         baseline: merged.baseline,
+        sends_load: merged.sends_load.unwrap_or(false),
     };
     Ok((target, settings))
 }

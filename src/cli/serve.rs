@@ -7,7 +7,7 @@ use super::options::parse_basic;
 use super::output::out;
 use super::{CommandError, Outcome};
 use crate::exit::Exit;
-use crate::server::{self, Fault, ServerConfig, Variant};
+use crate::server::{self, Fault, Limits, RateLimit, ServerConfig, Variant};
 use crate::target;
 
 pub fn serve(args: &ServeArgs) -> Outcome {
@@ -55,6 +55,11 @@ pub fn serve(args: &ServeArgs) -> Outcome {
             )));
         }
     }
+    let rate_limit = args
+        .rate_limit
+        .as_deref()
+        .map(|r| r.parse::<RateLimit>().map_err(CommandError::Usage))
+        .transpose()?;
     let config = ServerConfig {
         token: args.token.clone(),
         basic,
@@ -62,7 +67,10 @@ pub fn serve(args: &ServeArgs) -> Outcome {
         strict: args.strict,
         variants,
         profile,
-        ..ServerConfig::default()
+        limits: Limits {
+            rate_limit,
+            ..Limits::default()
+        },
     };
     let settings = describe(&config);
     tokio::runtime::Builder::new_multi_thread()
@@ -96,6 +104,12 @@ fn describe(config: &ServerConfig) -> String {
     if !config.variants.is_empty() {
         let names: Vec<&str> = config.variants.iter().map(|v| v.name()).collect();
         line.push_str(&format!("; variants: {}", names.join(", ")));
+    }
+    if let Some(limit) = config.limits.rate_limit {
+        line.push_str(&format!(
+            "; rate limit: {}/s, then 429 with Retry-After",
+            limit.per_second
+        ));
     }
     if config.strict {
         line.push_str("; strict: Entra dialect refused");

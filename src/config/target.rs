@@ -61,6 +61,8 @@ pub struct TargetConfig {
     pub ca_cert: Option<PathBuf>,
     /// Skip the preflight check of credentials and base URL.
     pub no_preflight: Option<bool>,
+    /// `scimspec load` may send load to this target though it is not on this machine.
+    pub sends_load: Option<bool>,
     pub baseline: Option<PathBuf>,
     pub junit: Option<PathBuf>,
     pub suites: Option<Vec<PathBuf>>,
@@ -104,6 +106,7 @@ impl TargetConfig {
             insecure: self.insecure.or(base.insecure),
             ca_cert: self.ca_cert.or(base.ca_cert),
             no_preflight: self.no_preflight.or(base.no_preflight),
+            sends_load: self.sends_load.or(base.sends_load),
             baseline: self.baseline.or(base.baseline),
             junit: self.junit.or(base.junit),
             suites: self.suites.or(base.suites),

@@ -110,6 +110,14 @@ impl HttpClient {
         })
     }
 
+    /// The same client (pool, credentials, token) retrying 429/503 at most `retries` times;
+    /// `scimspec load` sees every 429 itself and honours `Retry-After` for the whole run.
+    pub fn with_max_retries(&self, retries: u32) -> Self {
+        let mut client = self.clone();
+        client.options.max_retries = retries;
+        client
+    }
+
     /// The redactor knowing every secret of this client, including tokens it fetched.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor

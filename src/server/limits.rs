@@ -39,17 +39,22 @@ pub struct Limits {
     /// has been waiting longest without a request in progress (one that never sent a complete
     /// request first); when every connection is answering, the new one gets 503.
     pub max_connections: usize,
+    /// Most requests answered per second; more answer 429 with `Retry-After`
+    /// (`rate_limit.rs`). None: no limit.
+    pub rate_limit: Option<super::rate_limit::RateLimit>,
 }
 
 impl Default for Limits {
     /// 1 MiB bodies (RFC 7644 §3.7.4's example `maxPayloadSize`), 10 s for a request head,
-    /// 30 s for a body, 512 connections (half the common default of 1,024 open files).
+    /// 30 s for a body, 512 connections (half the common default of 1,024 open files), no
+    /// rate limit.
     fn default() -> Self {
         Self {
             max_body_bytes: 1_048_576,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             max_connections: 512,
+            rate_limit: None,
         }
     }
 }

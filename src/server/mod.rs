@@ -50,6 +50,7 @@ mod message;
 mod patch;
 mod projection;
 mod query;
+pub mod rate_limit;
 mod resources;
 mod respond;
 mod routes;
@@ -71,6 +72,7 @@ use tokio::task::JoinHandle;
 pub use error::{ScimError, ScimType};
 pub use faults::{Fault, UnknownFault};
 pub use limits::Limits;
+pub use rate_limit::RateLimit;
 pub use variants::{UnknownVariant, Variant};
 
 /// The base path every SCIM endpoint lives under.

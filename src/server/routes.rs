@@ -47,6 +47,11 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             super::auth::require,
         ))
+        // Above the rate limit nothing else is done: no authentication, no body read.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::rate_limit::limit,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             super::respond::finish,

@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::rate_limit::Window;
 use super::store::Store;
 use super::ServerConfig;
 
@@ -12,6 +13,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub config: ServerConfig,
     store: RwLock<Store>,
+    rate: Window,
 }
 
 impl AppState {
@@ -19,11 +21,17 @@ impl AppState {
         Self(Arc::new(Inner {
             config,
             store: RwLock::new(Store::default()),
+            rate: Window::default(),
         }))
     }
 
     pub fn config(&self) -> &ServerConfig {
         &self.0.config
+    }
+
+    /// The requests counted against the rate limit.
+    pub fn rate_window(&self) -> &Window {
+        &self.0.rate
     }
 
     /// Shared access to the store. A panic elsewhere cannot leave the store half-written

@@ -227,3 +227,19 @@ fn the_reference_server_stands_apart() {
         .collect();
     assert!(users.is_empty(), "modules using the server: {users:?}");
 }
+
+#[test]
+fn the_load_generator_is_a_feature_only_the_command_layer_uses() {
+    let graph = graph();
+    let users: Vec<&String> = graph
+        .iter()
+        .filter(|(m, to)| to.contains("stress") && m.as_str() != "cli")
+        .map(|(m, _)| m)
+        .collect();
+    assert!(users.is_empty(), "modules using stress: {users:?}");
+    // A feature: it reaches the stages below it, never the reference server or another feature.
+    let stress = graph.get("stress").cloned().unwrap_or_default();
+    for other in ["server", "compare", "entra", "harness", "cli"] {
+        assert!(!stress.contains(other), "stress imports {other}");
+    }
+}

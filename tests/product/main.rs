@@ -23,6 +23,8 @@ mod html_report;
 mod http_retry;
 mod junit_xsd;
 mod limits;
+mod load;
+mod load_export;
 mod okta;
 mod preflight;
 mod profiles;

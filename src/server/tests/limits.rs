@@ -117,3 +117,26 @@ async fn a_chunked_body_over_the_limit_is_413_and_the_limit_is_advertised() {
     assert_eq!(spc["bulk"]["maxPayloadSize"], 1000);
     c.stop().await;
 }
+
+#[tokio::test]
+async fn above_the_rate_limit_the_answer_is_429_with_retry_after() {
+    let c = Client::start(limited(Limits {
+        rate_limit: Some(crate::server::RateLimit { per_second: 5 }),
+        ..Limits::default()
+    }))
+    .await;
+    let mut statuses = Vec::new();
+    let mut refused = None;
+    for _ in 0..8 {
+        let r = c.get("/Users").await;
+        statuses.push(r.status);
+        if r.status == 429 && refused.is_none() {
+            refused = Some(r);
+        }
+    }
+    let admitted = statuses.iter().filter(|s| **s == 200).count();
+    assert!((1..=5).contains(&admitted), "{statuses:?}");
+    let refused = refused.expect("a 429 above 5 requests per second");
+    assert_eq!(refused.header("retry-after"), Some("1"), "{}", refused.body);
+    c.stop().await;
+}
