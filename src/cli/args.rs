@@ -399,6 +399,9 @@ pub struct LoadArgs {
     /// Also write a JUnit file with one testcase per verdict criterion.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Also write DIR/index.html: one self-contained page with the figures and a latency plot.
+    #[arg(long, env = "SCIMSPEC_LOAD_REPORT_HTML", value_name = "DIR")]
+    pub report_html: Option<PathBuf>,
     /// Write a script for a distributed engine instead of running: `--export locust DIR`.
     #[arg(long, num_args = 2, value_names = ["ENGINE", "DIR"])]
     pub export: Vec<String>,

@@ -1,7 +1,7 @@
 //! `scimspec load`: reads the load flags, refuses a target off this machine without
 //! `--i-understand-this-sends-load`, connects the target (discovery and calibration, so
 //! bodies fit it), runs the scenario or exports it to Locust, prints the figures, writes the
-//! JSON and JUnit reports and says how it ended (also on Ctrl-C, after cleaning up).
+//! JSON, HTML and JUnit reports and says how it ended (also on Ctrl-C, after cleaning up).
 
 use std::path::Path;
 use std::time::Duration;
@@ -125,7 +125,15 @@ pub fn load(args: &LoadArgs) -> Outcome {
         &settings,
         &interrupt,
     ));
+    let redactor = target.redactor().clone();
     runtime.block_on(target.stop());
+    if let Some(dir) = &args.report_html {
+        let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        write(
+            &dir.join(stress::html::INDEX),
+            &stress::html::render(&report, &redactor, &generated),
+        )?;
+    }
     if let Some(path) = &args.report_json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| CommandError::Usage(e.to_string()))?;

@@ -3,7 +3,7 @@
 //! arrival schedule ([`schedule`]), a bounded executor over the project's HTTP client
 //! (`executor.rs`), HDR latency figures per request kind ([`stats`]), the 429 handling, the
 //! final-state check and the cleanup, a verdict against the published thresholds
-//! ([`verdict`]), and the export of a scenario to Locust for distributed runs ([`locust`]).
+//! ([`verdict`]), the HTML page with its latency plot over time ([`html`]), and the export of a scenario to Locust for distributed runs ([`locust`]).
 //! (`src/load/` is the case-file loader, unrelated.)
 
 mod bodies;
@@ -12,9 +12,11 @@ mod error;
 mod executor;
 mod final_state;
 mod flow;
+pub mod html;
 mod ledger;
 pub mod locust;
 mod parallel;
+mod plot;
 pub mod report;
 pub mod scenario;
 pub mod schedule;
@@ -223,7 +225,7 @@ pub async fn run(
             .collect(),
         errors: ex.stats.errors.clone(),
         throttling: ex.stats.throttling.clone(),
-        timeline: ex.stats.timeline.clone(),
+        timeline: ex.stats.timeline(),
         population,
         final_state,
         leftovers,

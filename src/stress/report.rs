@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use super::cleanup::Leftover;
 use super::final_state::FinalState;
-use super::stats::{KindSummary, Throttling};
+use super::stats::{KindSummary, Second, Throttling};
 use super::verdict::{Criterion, Judgement};
 
 /// Raised on any change a reader could trip over.
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Flows {
@@ -44,8 +44,8 @@ pub struct LoadReport {
     pub statuses: BTreeMap<String, u64>,
     pub errors: BTreeMap<String, u64>,
     pub throttling: Throttling,
-    /// Requests completed in each second of the run.
-    pub timeline: Vec<u64>,
+    /// Each second of the run: requests completed, errors, 429s and latency percentiles.
+    pub timeline: Vec<Second>,
     pub population: usize,
     pub final_state: Option<FinalState>,
     pub leftovers: Vec<Leftover>,

@@ -1,5 +1,6 @@
 //! The figures of a run as it goes: an HDR latency histogram per request kind, statuses,
-//! error classes, 429 handling and a per-second timeline; and their summary.
+//! error classes, 429 handling and a per-second timeline (requests, errors, 429s and a small
+//! latency histogram per second); and their summary.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,6 +15,53 @@ const HIGHEST_MICROS: u64 = 3_600_000_000;
 
 fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, HIGHEST_MICROS, 3).expect("constant bounds hdrhistogram accepts")
+}
+
+/// Per-second latency histograms: two significant digits and 32-bit counts keep one second
+/// at a few kilobytes, whatever the run's length.
+fn second_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(1, HIGHEST_MICROS, 2).expect("constant bounds hdrhistogram accepts")
+}
+
+/// What completed in one second of the run.
+#[derive(Debug, Clone)]
+struct SecondFigures {
+    latency: Histogram<u32>,
+    errors: u64,
+    throttled: u64,
+}
+
+impl Default for SecondFigures {
+    fn default() -> Self {
+        Self {
+            latency: second_histogram(),
+            errors: 0,
+            throttled: 0,
+        }
+    }
+}
+
+/// One second of the timeline as reported: requests completed in it (answered or not), how
+/// many were errors (no answer, 4xx other than 429, 5xx) and 429s, and their latencies in
+/// milliseconds (`None` when nothing completed in that second).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Second {
+    pub second: u64,
+    pub requests: u64,
+    pub errors: u64,
+    pub throttled: u64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub max_ms: Option<f64>,
+}
+
+/// What a completed request was, for the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Completion {
+    Served,
+    Error,
+    Throttled,
 }
 
 /// One request kind's figures.
@@ -60,7 +108,7 @@ pub struct Stats {
     pub errors: BTreeMap<String, u64>,
     pub throttling: Throttling,
     /// Answers (or errors) per second since the start.
-    pub timeline: Vec<u64>,
+    seconds: Vec<SecondFigures>,
     pub answered: u64,
     pub failed: u64,
     /// Arrivals dropped because every virtual user was waiting and the backlog was full.
@@ -84,16 +132,45 @@ pub fn error_class(error: &HttpError) -> &'static str {
 }
 
 impl Stats {
-    fn tick(&mut self, at: Duration) {
+    fn tick(&mut self, at: Duration, latency: Duration, completion: Completion) {
         let second = at.as_secs() as usize;
-        if self.timeline.len() <= second {
-            self.timeline.resize(second + 1, 0);
+        if self.seconds.len() <= second {
+            self.seconds.resize_with(second + 1, SecondFigures::default);
         }
-        self.timeline[second] += 1;
+        let figures = &mut self.seconds[second];
+        let _ = figures.latency.record(micros(latency));
+        match completion {
+            Completion::Served => {}
+            Completion::Error => figures.errors += 1,
+            Completion::Throttled => figures.throttled += 1,
+        }
+    }
+
+    /// The per-second timeline, from the run's first second to the last one in which a
+    /// request completed.
+    pub fn timeline(&self) -> Vec<Second> {
+        self.seconds
+            .iter()
+            .enumerate()
+            .map(|(second, f)| {
+                let h = &f.latency;
+                let at = |q: f64| (!h.is_empty()).then(|| ms(h.value_at_quantile(q)));
+                Second {
+                    second: second as u64,
+                    requests: h.len(),
+                    errors: f.errors,
+                    throttled: f.throttled,
+                    p50_ms: at(0.50),
+                    p95_ms: at(0.95),
+                    p99_ms: at(0.99),
+                    max_ms: (!h.is_empty()).then(|| ms(h.max())),
+                }
+            })
+            .collect()
     }
 
     fn latency(&mut self, kind: &'static str, latency: Duration) -> &mut KindFigures {
-        let micros = (latency.as_micros() as u64).clamp(1, HIGHEST_MICROS);
+        let micros = micros(latency);
         let all = self.all.get_or_insert_with(histogram);
         let _ = all.record(micros);
         let figures = self.kinds.entry(kind).or_default();
@@ -103,7 +180,12 @@ impl Stats {
 
     /// An HTTP answer of `kind` with `status`, `latency` after it was due, at `at` into the run.
     pub fn answer(&mut self, kind: &'static str, status: u16, latency: Duration, at: Duration) {
-        self.tick(at);
+        let completion = match status {
+            429 => Completion::Throttled,
+            400.. => Completion::Error,
+            _ => Completion::Served,
+        };
+        self.tick(at, latency, completion);
         self.answered += 1;
         if status != 429 && at >= self.hold_start {
             self.served_in_hold += 1;
@@ -123,7 +205,7 @@ impl Stats {
 
     /// A request of `kind` that got no answer.
     pub fn error(&mut self, kind: &'static str, class: &str, latency: Duration, at: Duration) {
-        self.tick(at);
+        self.tick(at, latency, Completion::Error);
         self.failed += 1;
         self.latency(kind, latency).errors += 1;
         *self.errors.entry(class.to_string()).or_default() += 1;
@@ -181,6 +263,11 @@ pub struct KindSummary {
     pub statuses: BTreeMap<String, u64>,
 }
 
+/// A latency as the histograms record it: whole microseconds, within their bounds.
+fn micros(latency: Duration) -> u64 {
+    (latency.as_micros() as u64).clamp(1, HIGHEST_MICROS)
+}
+
 fn ms(micros: u64) -> f64 {
     (micros as f64 / 10.0).round() / 100.0
 }
@@ -232,8 +319,61 @@ mod tests {
             ("all", 101, 1)
         );
         assert_eq!(all.statuses.get("500"), Some(&1));
-        assert_eq!(stats.timeline, vec![100, 1]);
+        let timeline = stats.timeline();
+        let requests: Vec<u64> = timeline.iter().map(|s| s.requests).collect();
+        assert_eq!(requests, vec![100, 1]);
         assert!((stats.error_rate() - 1.0 / 101.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_timeline_has_each_seconds_latencies_errors_and_429s() {
+        let mut stats = Stats::default();
+        for i in 1..=100u64 {
+            stats.answer(
+                "get",
+                200,
+                Duration::from_millis(i),
+                Duration::from_millis(400),
+            );
+        }
+        stats.answer(
+            "get",
+            429,
+            Duration::from_millis(5),
+            Duration::from_millis(2100),
+        );
+        stats.answer(
+            "get",
+            404,
+            Duration::from_millis(7),
+            Duration::from_millis(2200),
+        );
+        stats.error(
+            "get",
+            "timeout",
+            Duration::from_secs(2),
+            Duration::from_millis(2900),
+        );
+        let timeline = stats.timeline();
+        assert_eq!(timeline.len(), 3);
+        let first = &timeline[0];
+        assert_eq!(
+            (first.second, first.requests, first.errors, first.throttled),
+            (0, 100, 0, 0)
+        );
+        let near = |v: Option<f64>, want: f64| v.is_some_and(|v| (v - want).abs() <= want * 0.01);
+        assert!(near(first.p50_ms, 50.0), "{:?}", first.p50_ms);
+        assert!(near(first.p95_ms, 95.0), "{:?}", first.p95_ms);
+        assert!(near(first.p99_ms, 99.0), "{:?}", first.p99_ms);
+        assert!(near(first.max_ms, 100.0), "{:?}", first.max_ms);
+        let empty = &timeline[1];
+        assert_eq!(
+            (empty.requests, empty.p50_ms, empty.max_ms),
+            (0, None, None)
+        );
+        let last = &timeline[2];
+        assert_eq!((last.requests, last.errors, last.throttled), (3, 2, 1));
+        assert!(near(last.max_ms, 2000.0), "{:?}", last.max_ms);
     }
 
     #[test]
