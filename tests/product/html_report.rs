@@ -16,7 +16,7 @@ use crate::support::{scimspec, Reference, RunExt, TempDir};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser, or `None` (after saying so) when it is missing and not required.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let path = PathBuf::from(CHROMIUM);
     if path.exists() {
         return Some(path);
@@ -34,7 +34,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// Runs headless Chromium on `url` with `args` (at most 90 s); what it printed on stdout.
-fn browse(browser: &Path, profile: &TempDir, url: &str, args: &[&str]) -> String {
+pub(crate) fn browse(browser: &Path, profile: &TempDir, url: &str, args: &[&str]) -> String {
     let mut child = Command::new(browser)
         .args([
             "--headless",

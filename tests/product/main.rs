@@ -25,6 +25,7 @@ mod junit_xsd;
 mod limits;
 mod load;
 mod load_export;
+mod load_html;
 mod okta;
 mod preflight;
 mod profiles;
