@@ -47,14 +47,10 @@ pub fn y_of(value: f64, max: f64, top: f64) -> f64 {
     top + PANEL - PANEL * (value / max).clamp(0.0, 1.0)
 }
 
+/// A tick's label: at most two decimals, trailing zeros dropped (`12.5`, `5`, `0.05`).
 fn label(value: f64) -> String {
-    if value >= 10.0 || value == 0.0 {
-        format!("{value:.0}")
-    } else if value >= 1.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A panel's frame, horizontal grid lines with their labels, and the axis title.
@@ -287,6 +283,16 @@ mod tests {
         assert_eq!(nice_ceiling(13.0), 20.0);
         assert_eq!(nice_ceiling(0.03), 0.05);
         assert_eq!(nice_ceiling(420.0), 500.0);
+    }
+
+    #[test]
+    fn tick_labels_keep_the_decimals_that_matter() {
+        assert_eq!(label(12.5), "12.5");
+        assert_eq!(label(37.5), "37.5");
+        assert_eq!(label(5.0), "5");
+        assert_eq!(label(100.0), "100");
+        assert_eq!(label(0.0), "0");
+        assert_eq!(label(0.05), "0.05");
     }
 
     #[test]
