@@ -8,13 +8,12 @@ use std::time::Duration;
 
 use super::args::LoadArgs;
 use super::options;
-use super::output::{self, out};
+use super::output::out;
 use super::signals;
 use super::{runtime, CommandError, Outcome};
 use crate::exit::Exit;
 use crate::run::Interrupt;
 use crate::stress::{self, LoadOptions, Rate, Scenario, Schedule, Stage, StressError};
-use crate::target::{Discover, Target};
 
 /// The run's settings from the flags (the target is not known yet: run prefix and userName
 /// suffix are filled in after connecting).
@@ -98,14 +97,7 @@ pub fn load(args: &LoadArgs) -> Outcome {
     let runtime = runtime()?;
     let interrupt = Interrupt::new();
     let listener = signals::listen(interrupt.clone());
-    let target = runtime.block_on(Target::connect(&target_options, Discover::Yes))?;
-    output::protect(target.redactor());
-    if target.is_embedded() {
-        output::err(&format!(
-            "No --target given: sending load to the embedded reference server at {}",
-            target.base_url()
-        ));
-    }
+    let target = super::connect::connect(&runtime, &target_options, "sending load to")?;
     settings.user_name_suffix = target.calibration().user_name.shape("");
     let required = target.discovery().required.clone();
     if let Some(dir) = export {

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod compare;
+mod connect;
 mod console;
 mod entra;
 mod error;

@@ -19,7 +19,7 @@ use crate::report::summary::{Closing, Detail};
 use crate::report::verdict;
 use crate::report::{self, junit, RunReport};
 use crate::run::{self, ExecuteOptions, Interrupt, Outcome as CaseOutcome, StopReason, Unfinished};
-use crate::target::{self, Discover, Target};
+use crate::target::{self, Target};
 
 pub fn run(args: &RunArgs) -> Outcome {
     let layer = options::run_layer(
@@ -53,14 +53,7 @@ pub fn run(args: &RunArgs) -> Outcome {
     // calibration clean up, then no case starts and the report is written.
     let interrupt = Interrupt::new();
     let listener = signals::listen(interrupt.clone());
-    let target = runtime.block_on(Target::connect(&target_options, Discover::Yes))?;
-    output::protect(target.redactor());
-    if target.is_embedded() {
-        output::err(&format!(
-            "No --target given: running against the embedded reference server at {}",
-            target.base_url()
-        ));
-    }
+    let target = super::connect::connect(&runtime, &target_options, "running against")?;
     let plan = target.plan(&suite, &settings.selection);
     let ctx = target.context_with_interrupt(&interrupt);
     let run_id = ctx.run_id.clone();
