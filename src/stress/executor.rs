@@ -19,7 +19,7 @@ use super::ledger::Ledger;
 use super::stats::{error_class, Stats};
 use super::step::StepTemplate;
 use super::{LoadOptions, Scenario};
-use crate::http::{Exchange, HttpClient, HttpError};
+use crate::http::{BriefAnswer, HttpClient, HttpError};
 use crate::run::{Interrupt, INTERRUPT_GRACE};
 
 /// A 429 is sent again at most this many times in a row before the flow is given up.
@@ -54,7 +54,7 @@ pub struct Execution {
 struct Done {
     flow: Flow,
     due: Instant,
-    result: Result<Exchange, HttpError>,
+    result: Result<BriefAnswer, HttpError>,
 }
 
 /// The steps of each scenario, built once.
@@ -204,10 +204,11 @@ pub async fn execute(
                 }
                 sent += 1;
                 in_flight += 1;
+                let parse_json = flow.needs_body();
                 let client = Arc::clone(&client);
                 let tx = tx.clone();
                 tasks.spawn(async move {
-                    let result = client.send(&request).await;
+                    let result = client.send_brief(&request, parse_json).await;
                     let _ = tx.send(Done { flow, due, result });
                 });
             }
@@ -262,12 +263,12 @@ pub async fn execute(
                 in_progress -= 1;
                 ex.flows_abandoned += 1;
             }
-            Ok(exchange) => {
-                let status = exchange.response.status;
+            Ok(answer) => {
+                let status = answer.status;
                 ex.stats.answer(kind, status, latency, at);
                 if (200..300).contains(&status) {
                     let effect = flow.step().map(|s| s.effect.clone());
-                    flow.advance(&exchange);
+                    flow.advance(answer.json.as_ref());
                     if let Some(effect) = effect {
                         ex.ledger.record(&effect, &flow);
                     }
@@ -281,10 +282,8 @@ pub async fn execute(
                     let throttling = &mut ex.stats.throttling;
                     throttling.responses += 1;
                     flow.refusals += 1;
-                    let retry_after = exchange
-                        .response
-                        .header("retry-after")
-                        .and_then(|v| v.trim().parse::<u64>().ok())
+                    let retry_after = answer
+                        .retry_after
                         .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
                     if let Some(wait) = retry_after {
                         throttling.with_retry_after += 1;

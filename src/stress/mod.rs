@@ -115,7 +115,7 @@ async fn populate(
             match answer {
                 Some(a) if (200..300).contains(&a.response.status) => {
                     let effect = flow.step().map(|s| s.effect.clone());
-                    flow.advance(&a);
+                    flow.advance(a.response.json.as_ref());
                     effect.map(|e| (e, flow))
                 }
                 _ => None,
