@@ -75,6 +75,11 @@ pub struct HttpClient {
     redactor: Redactor,
     /// The OAuth 2 token, shared by every clone.
     token: TokenCache,
+    /// The base URL parsed once (`None` when it does not parse: each request then reports it).
+    base: Option<reqwest::Url>,
+    /// The `Authorization` value of fixed credentials (bearer, Basic), built once for the
+    /// lean path; marked sensitive.
+    fixed_authorization: Option<reqwest::header::HeaderValue>,
 }
 
 impl HttpClient {
@@ -114,11 +119,22 @@ impl HttpClient {
             }
             redactor.add(value.clone());
         }
+        let base = reqwest::Url::parse(&options.base_url).ok();
+        let fixed_authorization = options
+            .credentials
+            .header()
+            .and_then(|v| reqwest::header::HeaderValue::from_str(&v).ok())
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
         Ok(Self {
             inner,
             options,
             redactor,
             token: TokenCache::default(),
+            base,
+            fixed_authorization,
         })
     }
 
@@ -308,8 +324,15 @@ impl HttpClient {
                 "Bearer scimspec-invalid-token-0000",
             );
         } else if request.use_credentials {
-            if let Some(value) = self.authorization().await? {
-                builder = add(builder, "Authorization", &value);
+            match (&self.fixed_authorization, record) {
+                (Some(value), false) => {
+                    builder = builder.header(reqwest::header::AUTHORIZATION, value.clone());
+                }
+                _ => {
+                    if let Some(value) = self.authorization().await? {
+                        builder = add(builder, "Authorization", &value);
+                    }
+                }
             }
         }
         for (name, value) in &self.options.extra_headers {
@@ -343,9 +366,26 @@ impl HttpClient {
                 detail: e.to_string(),
             })
         };
-        let base = parse(&self.options.base_url)?;
+        let parsed_base;
+        let base = match &self.base {
+            Some(base) => base,
+            None => {
+                parsed_base = parse(&self.options.base_url)?;
+                &parsed_base
+            }
+        };
         let parsed = parse(url)?;
-        if parsed.origin() == base.origin() {
+        // The origin's parts compared in place (an `Origin` is built of new strings); other
+        // schemes have opaque origins, equal to none.
+        let same_origin = match parsed.scheme() {
+            "http" | "https" => {
+                parsed.scheme() == base.scheme()
+                    && parsed.host() == base.host()
+                    && parsed.port_or_known_default() == base.port_or_known_default()
+            }
+            _ => parsed.origin() == base.origin(),
+        };
+        if same_origin {
             Ok(parsed)
         } else {
             Err(HttpError::ForeignOrigin {

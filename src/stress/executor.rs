@@ -58,6 +58,7 @@ struct Done {
 }
 
 /// The steps of each scenario, built once.
+#[derive(Clone)]
 pub struct Plans {
     plans: Vec<(Scenario, Arc<Vec<StepTemplate>>)>,
 }
