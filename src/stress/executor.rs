@@ -19,7 +19,7 @@ use super::ledger::Ledger;
 use super::stats::{error_class, Stats};
 use super::step::StepTemplate;
 use super::{LoadOptions, Scenario};
-use crate::http::{BriefAnswer, HttpClient, HttpError};
+use crate::http::{BriefAnswer, HttpClient, HttpError, OutgoingRequest};
 use crate::run::{Interrupt, INTERRUPT_GRACE};
 
 /// A 429 is sent again at most this many times in a row before the flow is given up.
@@ -51,7 +51,17 @@ pub struct Execution {
     pub cut: u64,
 }
 
+/// A request handed to a sending worker.
+struct Job {
+    flow: Flow,
+    due: Instant,
+    request: OutgoingRequest,
+    parse_json: bool,
+}
+
+/// An answer (or its absence) back from worker `worker`, now idle again.
 struct Done {
+    worker: usize,
     flow: Flow,
     due: Instant,
     result: Result<BriefAnswer, HttpError>,
@@ -102,6 +112,31 @@ pub async fn execute(
     let mut stopping: Option<Instant> = None;
     let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks = JoinSet::new();
+    // A fixed pool of sending workers, one per virtual user (at most one request is in
+    // flight per flow), instead of a task spawned per request.
+    let mut workers = Vec::with_capacity(options.users.max(1));
+    let mut idle: Vec<usize> = Vec::with_capacity(options.users.max(1));
+    for worker in 0..options.users.max(1) {
+        let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
+        let client = Arc::clone(&client);
+        let tx = tx.clone();
+        tasks.spawn(async move {
+            while let Some(job) = inbox.recv().await {
+                let result = client.send_brief(&job.request, job.parse_json).await;
+                let done = Done {
+                    worker,
+                    flow: job.flow,
+                    due: job.due,
+                    result,
+                };
+                if tx.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        workers.push(jobs);
+        idle.push(worker);
+    }
 
     loop {
         let now = Instant::now();
@@ -174,7 +209,7 @@ pub async fn execute(
                         None => break,
                     }
                 };
-                if sent >= options.max_requests {
+                if sent >= options.max_requests || idle.is_empty() {
                     break;
                 }
                 let flow = match ready.pop_front() {
@@ -206,12 +241,20 @@ pub async fn execute(
                 sent += 1;
                 in_flight += 1;
                 let parse_json = flow.needs_body();
-                let client = Arc::clone(&client);
-                let tx = tx.clone();
-                tasks.spawn(async move {
-                    let result = client.send_brief(&request, parse_json).await;
-                    let _ = tx.send(Done { flow, due, result });
-                });
+                let job = Job {
+                    flow,
+                    due,
+                    request,
+                    parse_json,
+                };
+                if let Some(worker) = idle.pop() {
+                    if workers[worker].send(job).is_err() {
+                        // The worker is gone (it cannot be, short of a panic): the flow ends.
+                        in_flight -= 1;
+                        in_progress -= 1;
+                        ex.flows_abandoned += 1;
+                    }
+                }
             }
         }
         while tasks.try_join_next().is_some() {}
@@ -252,10 +295,12 @@ pub async fn execute(
         let finished = Instant::now();
         let at = finished - start;
         let Done {
+            worker,
             mut flow,
             due,
             result,
         } = done;
+        idle.push(worker);
         let kind = flow.step().map(|s| s.kind).unwrap_or("unknown");
         let latency = finished.saturating_duration_since(due);
         match result {
