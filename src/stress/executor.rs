@@ -5,6 +5,8 @@
 //! `Retry-After` (or holds that flow 1 s without one) and the request is sent again. Arrivals
 //! stop at the end of the schedule, at `--max-requests`, above `--max-error-rate` or on an
 //! interrupt; requests still in flight then get the grace, after which they are cut.
+//! Requests are sent by a fixed pool of workers, one per virtual user, on the client's lean
+//! path (nothing recorded, bodies parsed only when an id is captured).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
