@@ -14,6 +14,18 @@ use super::request::OutgoingRequest;
 use super::url;
 use super::HttpError;
 
+/// What a measured request of `scimspec load` keeps of its answer: the status, the
+/// `Retry-After` value, and the body as JSON only when it was asked for (an id to capture).
+/// Nothing is recorded: no transcript is written of measured requests.
+#[derive(Debug, Clone, Default)]
+pub struct BriefAnswer {
+    pub status: u16,
+    /// `Retry-After` in whole seconds, when the answer carried a readable one.
+    pub retry_after: Option<u64>,
+    /// The body parsed as JSON, when parsing was asked for and it is JSON.
+    pub json: Option<serde_json::Value>,
+}
+
 /// The default of `--max-body`: 4 MiB, far above any SCIM answer the suite provokes.
 pub const DEFAULT_MAX_BODY: u64 = 4 * 1024 * 1024;
 
@@ -63,6 +75,11 @@ pub struct HttpClient {
     redactor: Redactor,
     /// The OAuth 2 token, shared by every clone.
     token: TokenCache,
+    /// The base URL parsed once (`None` when it does not parse: each request then reports it).
+    base: Option<reqwest::Url>,
+    /// The `Authorization` value of fixed credentials (bearer, Basic), built once for the
+    /// lean path; marked sensitive.
+    fixed_authorization: Option<reqwest::header::HeaderValue>,
 }
 
 impl HttpClient {
@@ -102,11 +119,22 @@ impl HttpClient {
             }
             redactor.add(value.clone());
         }
+        let base = reqwest::Url::parse(&options.base_url).ok();
+        let fixed_authorization = options
+            .credentials
+            .header()
+            .and_then(|v| reqwest::header::HeaderValue::from_str(&v).ok())
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
         Ok(Self {
             inner,
             options,
             redactor,
             token: TokenCache::default(),
+            base,
+            fixed_authorization,
         })
     }
 
@@ -203,6 +231,128 @@ impl HttpClient {
         }
     }
 
+    /// Sends a request as [`HttpClient::send`] does, with the same origin check, credentials
+    /// (one more try after a 401 with OAuth 2), extra headers, timeout and body limit, but
+    /// records nothing, never retries a 429 or 503, and parses the body as JSON only when
+    /// `parse_json` is set: the lean path of `scimspec load`'s measured requests.
+    pub async fn send_brief(
+        &self,
+        request: &OutgoingRequest,
+        parse_json: bool,
+    ) -> Result<BriefAnswer, HttpError> {
+        let mut refreshed = false;
+        loop {
+            let answer = match self.send_brief_once(request, parse_json).await {
+                Err(HttpError::Transport { .. }) if Self::idempotent(&request.method) => {
+                    self.send_brief_once(request, parse_json).await?
+                }
+                other => other?,
+            };
+            if answer.status == 401
+                && !refreshed
+                && request.use_credentials
+                && !request.invalid_token
+                && matches!(self.options.credentials, Credentials::OAuth2(_))
+            {
+                refreshed = true;
+                self.token.forget().await;
+                continue;
+            }
+            return Ok(answer);
+        }
+    }
+
+    async fn send_brief_once(
+        &self,
+        request: &OutgoingRequest,
+        parse_json: bool,
+    ) -> Result<BriefAnswer, HttpError> {
+        let url = self.url_for(&request.path, &request.query);
+        let (builder, _) = self.builder(request, &url, false).await?;
+        let response = builder.send().await.map_err(|e| self.classify(&url, e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let json = if parse_json {
+            let bytes = self.read_body(response, &url).await?;
+            serde_json::from_slice(&bytes).ok()
+        } else {
+            self.drain_body(response, &url).await?;
+            None
+        };
+        Ok(BriefAnswer {
+            status,
+            retry_after,
+            json,
+        })
+    }
+
+    /// The request ready to send: the URL checked to be on the target's origin, `Accept`,
+    /// the credentials, the extra headers and the request's own; with `record`, also the
+    /// headers sent, for the transcript.
+    async fn builder(
+        &self,
+        request: &OutgoingRequest,
+        url: &str,
+        record: bool,
+    ) -> Result<(reqwest::RequestBuilder, Vec<(String, String)>), HttpError> {
+        let checked_url = self.on_target_origin(url)?;
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| HttpError::Config(format!("bad method {}: {e}", request.method)))?;
+        let mut builder = self.inner.request(method, checked_url);
+        let mut recorded: Vec<(String, String)> = Vec::new();
+        let mut add = |builder: reqwest::RequestBuilder, name: &str, value: &str| {
+            if record {
+                recorded.push((name.to_string(), value.to_string()));
+            }
+            builder.header(name, value)
+        };
+        if !request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        {
+            builder = add(builder, "Accept", "application/scim+json");
+        }
+        if request.invalid_token {
+            builder = add(
+                builder,
+                "Authorization",
+                "Bearer scimspec-invalid-token-0000",
+            );
+        } else if request.use_credentials {
+            match (&self.fixed_authorization, record) {
+                (Some(value), false) => {
+                    builder = builder.header(reqwest::header::AUTHORIZATION, value.clone());
+                }
+                _ => {
+                    if let Some(value) = self.authorization().await? {
+                        builder = add(builder, "Authorization", &value);
+                    }
+                }
+            }
+        }
+        for (name, value) in &self.options.extra_headers {
+            if !request
+                .headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                builder = add(builder, name, value);
+            }
+        }
+        for (name, value) in &request.headers {
+            builder = add(builder, name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        Ok((builder, recorded))
+    }
+
     fn idempotent(method: &str) -> bool {
         matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
     }
@@ -216,9 +366,26 @@ impl HttpClient {
                 detail: e.to_string(),
             })
         };
-        let base = parse(&self.options.base_url)?;
+        let parsed_base;
+        let base = match &self.base {
+            Some(base) => base,
+            None => {
+                parsed_base = parse(&self.options.base_url)?;
+                &parsed_base
+            }
+        };
         let parsed = parse(url)?;
-        if parsed.origin() == base.origin() {
+        // The origin's parts compared in place (an `Origin` is built of new strings); other
+        // schemes have opaque origins, equal to none.
+        let same_origin = match parsed.scheme() {
+            "http" | "https" => {
+                parsed.scheme() == base.scheme()
+                    && parsed.host() == base.host()
+                    && parsed.port_or_known_default() == base.port_or_known_default()
+            }
+            _ => parsed.origin() == base.origin(),
+        };
+        if same_origin {
             Ok(parsed)
         } else {
             Err(HttpError::ForeignOrigin {
@@ -230,45 +397,7 @@ impl HttpClient {
 
     async fn send_once(&self, request: &OutgoingRequest) -> Result<Exchange, HttpError> {
         let url = self.url_for(&request.path, &request.query);
-        let checked_url = self.on_target_origin(&url)?;
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|e| HttpError::Config(format!("bad method {}: {e}", request.method)))?;
-        let mut headers: Vec<(String, String)> = Vec::new();
-        if !request
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
-        {
-            headers.push(("Accept".into(), "application/scim+json".into()));
-        }
-        if request.invalid_token {
-            headers.push((
-                "Authorization".into(),
-                "Bearer scimspec-invalid-token-0000".into(),
-            ));
-        } else if request.use_credentials {
-            if let Some(value) = self.authorization().await? {
-                headers.push(("Authorization".into(), value));
-            }
-        }
-        for (name, value) in &self.options.extra_headers {
-            if !request
-                .headers
-                .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case(name))
-            {
-                headers.push((name.clone(), value.clone()));
-            }
-        }
-        headers.extend(request.headers.iter().cloned());
-
-        let mut builder = self.inner.request(method, checked_url);
-        for (name, value) in &headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
+        let (builder, headers) = self.builder(request, &url, true).await?;
         let started = Instant::now();
         let response = builder.send().await.map_err(|e| self.classify(&url, e))?;
         let status = response.status().as_u16();
@@ -332,6 +461,31 @@ impl HttpClient {
             body.extend_from_slice(&chunk);
         }
         Ok(body)
+    }
+
+    /// Reads and drops a response body, holding it to the same `max_body` limit as
+    /// [`Self::read_body`] without keeping it.
+    async fn drain_body(
+        &self,
+        mut response: reqwest::Response,
+        url: &str,
+    ) -> Result<(), HttpError> {
+        let limit = self.options.max_body;
+        let too_large = || HttpError::BodyTooLarge {
+            url: url.to_string(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut read = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
+            read += chunk.len() as u64;
+            if read > limit {
+                return Err(too_large());
+            }
+        }
+        Ok(())
     }
 
     fn classify(&self, url: &str, error: reqwest::Error) -> HttpError {
@@ -450,6 +604,33 @@ mod tests {
         let exchange = client.send(&OutgoingRequest::get("/x")).await.unwrap();
         assert_eq!(exchange.response.status, 503, "the refusal is the answer");
         assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[tokio::test]
+    async fn a_brief_answer_parses_the_body_only_when_asked() {
+        let base = raw_server(|_| {
+            b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 8\r\n\r\n{\"id\":7}"
+                .to_vec()
+        })
+        .await;
+        let client = HttpClient::new(ClientOptions::new(&base)).unwrap();
+        let get = OutgoingRequest::get("/x");
+        let lean = client.send_brief(&get, false).await.unwrap();
+        assert_eq!((lean.status, lean.retry_after), (429, Some(3)));
+        assert!(lean.json.is_none(), "not parsed: {lean:?}");
+        let parsed = client.send_brief(&get, true).await.unwrap();
+        assert_eq!(parsed.json, Some(serde_json::json!({"id": 7})));
+        assert!(matches!(
+            limited(&base, 4).send_brief(&get, false).await,
+            Err(HttpError::BodyTooLarge { limit: 4, .. })
+        ));
+        let foreign = client
+            .send_brief(&OutgoingRequest::get("http://127.0.0.2:1/x"), false)
+            .await;
+        assert!(
+            matches!(foreign, Err(HttpError::ForeignOrigin { .. })),
+            "{foreign:?}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod redact;
 mod request;
 mod url;
 
-pub use client::{ClientOptions, HttpClient, DEFAULT_MAX_BODY};
+pub use client::{BriefAnswer, ClientOptions, HttpClient, DEFAULT_MAX_BODY};
 pub use credentials::{Credentials, OAuth2};
 pub use deadline::Deadline;
 pub use error::HttpError;

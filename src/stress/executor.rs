@@ -5,6 +5,8 @@
 //! `Retry-After` (or holds that flow 1 s without one) and the request is sent again. Arrivals
 //! stop at the end of the schedule, at `--max-requests`, above `--max-error-rate` or on an
 //! interrupt; requests still in flight then get the grace, after which they are cut.
+//! Requests are sent by a fixed pool of workers, one per virtual user, on the client's lean
+//! path (nothing recorded, bodies parsed only when an id is captured).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use super::ledger::Ledger;
 use super::stats::{error_class, Stats};
 use super::step::StepTemplate;
 use super::{LoadOptions, Scenario};
-use crate::http::{Exchange, HttpClient, HttpError};
+use crate::http::{BriefAnswer, HttpClient, HttpError, OutgoingRequest};
 use crate::run::{Interrupt, INTERRUPT_GRACE};
 
 /// A 429 is sent again at most this many times in a row before the flow is given up.
@@ -51,13 +53,24 @@ pub struct Execution {
     pub cut: u64,
 }
 
-struct Done {
+/// A request handed to a sending worker.
+struct Job {
     flow: Flow,
     due: Instant,
-    result: Result<Exchange, HttpError>,
+    request: OutgoingRequest,
+    parse_json: bool,
+}
+
+/// An answer (or its absence) back from worker `worker`, now idle again.
+struct Done {
+    worker: usize,
+    flow: Flow,
+    due: Instant,
+    result: Result<BriefAnswer, HttpError>,
 }
 
 /// The steps of each scenario, built once.
+#[derive(Clone)]
 pub struct Plans {
     plans: Vec<(Scenario, Arc<Vec<StepTemplate>>)>,
 }
@@ -101,6 +114,31 @@ pub async fn execute(
     let mut stopping: Option<Instant> = None;
     let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks = JoinSet::new();
+    // A fixed pool of sending workers, one per virtual user (at most one request is in
+    // flight per flow), instead of a task spawned per request.
+    let mut workers = Vec::with_capacity(options.users.max(1));
+    let mut idle: Vec<usize> = Vec::with_capacity(options.users.max(1));
+    for worker in 0..options.users.max(1) {
+        let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
+        let client = Arc::clone(&client);
+        let tx = tx.clone();
+        tasks.spawn(async move {
+            while let Some(job) = inbox.recv().await {
+                let result = client.send_brief(&job.request, job.parse_json).await;
+                let done = Done {
+                    worker,
+                    flow: job.flow,
+                    due: job.due,
+                    result,
+                };
+                if tx.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        workers.push(jobs);
+        idle.push(worker);
+    }
 
     loop {
         let now = Instant::now();
@@ -173,7 +211,7 @@ pub async fn execute(
                         None => break,
                     }
                 };
-                if sent >= options.max_requests {
+                if sent >= options.max_requests || idle.is_empty() {
                     break;
                 }
                 let flow = match ready.pop_front() {
@@ -204,12 +242,21 @@ pub async fn execute(
                 }
                 sent += 1;
                 in_flight += 1;
-                let client = Arc::clone(&client);
-                let tx = tx.clone();
-                tasks.spawn(async move {
-                    let result = client.send(&request).await;
-                    let _ = tx.send(Done { flow, due, result });
-                });
+                let parse_json = flow.needs_body();
+                let job = Job {
+                    flow,
+                    due,
+                    request,
+                    parse_json,
+                };
+                if let Some(worker) = idle.pop() {
+                    if workers[worker].send(job).is_err() {
+                        // The worker is gone (it cannot be, short of a panic): the flow ends.
+                        in_flight -= 1;
+                        in_progress -= 1;
+                        ex.flows_abandoned += 1;
+                    }
+                }
             }
         }
         while tasks.try_join_next().is_some() {}
@@ -250,10 +297,12 @@ pub async fn execute(
         let finished = Instant::now();
         let at = finished - start;
         let Done {
+            worker,
             mut flow,
             due,
             result,
         } = done;
+        idle.push(worker);
         let kind = flow.step().map(|s| s.kind).unwrap_or("unknown");
         let latency = finished.saturating_duration_since(due);
         match result {
@@ -262,12 +311,12 @@ pub async fn execute(
                 in_progress -= 1;
                 ex.flows_abandoned += 1;
             }
-            Ok(exchange) => {
-                let status = exchange.response.status;
+            Ok(answer) => {
+                let status = answer.status;
                 ex.stats.answer(kind, status, latency, at);
                 if (200..300).contains(&status) {
                     let effect = flow.step().map(|s| s.effect.clone());
-                    flow.advance(&exchange);
+                    flow.advance(answer.json.as_ref());
                     if let Some(effect) = effect {
                         ex.ledger.record(&effect, &flow);
                     }
@@ -281,10 +330,8 @@ pub async fn execute(
                     let throttling = &mut ex.stats.throttling;
                     throttling.responses += 1;
                     flow.refusals += 1;
-                    let retry_after = exchange
-                        .response
-                        .header("retry-after")
-                        .and_then(|v| v.trim().parse::<u64>().ok())
+                    let retry_after = answer
+                        .retry_after
                         .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
                     if let Some(wait) = retry_after {
                         throttling.with_retry_after += 1;

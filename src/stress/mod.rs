@@ -117,7 +117,7 @@ async fn populate(
             match answer {
                 Some(a) if (200..300).contains(&a.response.status) => {
                     let effect = flow.step().map(|s| s.effect.clone());
-                    flow.advance(&a);
+                    flow.advance(a.response.json.as_ref());
                     effect.map(|e| (e, flow))
                 }
                 _ => None,
@@ -157,7 +157,7 @@ pub async fn run(
     } else {
         0
     };
-    let mut ex = executor::execute(measured, &plans, options, interrupt).await;
+    let mut ex = execute_on_worker(measured, plans, options, interrupt).await;
     let interrupted = ex.interrupted || interrupt.raised_at().is_some();
     let final_state = if options.check_final_state && !interrupted {
         Some(final_state::check(Arc::clone(&client), &ex.ledger).await)
@@ -235,6 +235,28 @@ pub async fn run(
             ex.stopped
         },
         verdict,
+    }
+}
+
+/// Runs the executor as a task of its own: on one of the runtime's worker threads, beside
+/// the requests it sends, rather than on the thread blocked on the whole run, so an answer
+/// reaching it wakes no other thread.
+async fn execute_on_worker(
+    client: Arc<HttpClient>,
+    plans: Plans,
+    options: &LoadOptions,
+    interrupt: &Interrupt,
+) -> executor::Execution {
+    let options = options.clone();
+    let interrupt = interrupt.clone();
+    let task =
+        tokio::spawn(async move { executor::execute(client, &plans, &options, &interrupt).await });
+    match task.await {
+        Ok(ex) => ex,
+        Err(e) => match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => executor::Execution::default(),
+        },
     }
 }
 
