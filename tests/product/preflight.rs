@@ -30,8 +30,9 @@ fn a_wrong_token_stops_the_run_before_any_case() {
         .args(["run", "--target", server.base_url(), "--token", "wrong"])
         .junit_in(&dir)
         .exits(2);
+    // Bounded time, with room for a loaded CI machine; that no case ran is checked below.
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(10),
         "took {:?}",
         started.elapsed()
     );
