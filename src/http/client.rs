@@ -201,12 +201,7 @@ impl HttpClient {
                 Err(e) => return Err(e),
             };
             let status = exchange.response.status;
-            if status == 401
-                && !refreshed
-                && request.use_credentials
-                && !request.invalid_token
-                && matches!(self.options.credentials, Credentials::OAuth2(_))
-            {
+            if !refreshed && self.token_may_be_stale(request, status) {
                 refreshed = true;
                 self.token.forget().await;
                 continue;
@@ -231,6 +226,15 @@ impl HttpClient {
         }
     }
 
+    /// A 401 to a request sent with an OAuth 2 token: the token may have expired, so it is
+    /// fetched again and the request sent once more.
+    fn token_may_be_stale(&self, request: &OutgoingRequest, status: u16) -> bool {
+        status == 401
+            && request.use_credentials
+            && !request.invalid_token
+            && matches!(self.options.credentials, Credentials::OAuth2(_))
+    }
+
     /// Sends a request as [`HttpClient::send`] does, with the same origin check, credentials
     /// (one more try after a 401 with OAuth 2), extra headers, timeout and body limit, but
     /// records nothing, never retries a 429 or 503, and parses the body as JSON only when
@@ -248,12 +252,7 @@ impl HttpClient {
                 }
                 other => other?,
             };
-            if answer.status == 401
-                && !refreshed
-                && request.use_credentials
-                && !request.invalid_token
-                && matches!(self.options.credentials, Credentials::OAuth2(_))
-            {
+            if !refreshed && self.token_may_be_stale(request, answer.status) {
                 refreshed = true;
                 self.token.forget().await;
                 continue;
