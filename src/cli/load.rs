@@ -129,10 +129,10 @@ pub fn load(args: &LoadArgs) -> Outcome {
     if let Some(path) = &args.report_json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| CommandError::Usage(e.to_string()))?;
-        write(path, &text)?;
+        write(path, &redactor.redact(&text))?;
     }
     if let Some(path) = &args.junit {
-        write(path, &report.junit())?;
+        write(path, &redactor.redact(&report.junit()))?;
     }
     out(&report.render());
     if let Some(signal) = listener.received() {
