@@ -31,14 +31,14 @@ pub fn readiness_verdicts(results: &[(CaseInfo, CaseResult)]) -> Vec<ShownVerdic
     verdicts(results)
         .into_iter()
         .map(|v| {
+            let headline = v.headline();
             let text = v.render();
-            let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
-            let headline = lines.next().unwrap_or("").trim().to_string();
-            let details = lines.collect::<Vec<_>>().join("\n");
+            // The console text is the headline, then the details.
+            let details = text.trim_start().strip_prefix(&headline).unwrap_or(&text);
             ShownVerdict {
                 state: state(v.readiness),
+                details: details.trim_matches('\n').trim_end().to_string(),
                 headline,
-                details: details.trim_end().to_string(),
             }
         })
         .collect()
