@@ -35,9 +35,11 @@ mkdir -p "$OUT"
   -H "Authorization: Bearer $TOKEN" -H "Accept: application/scim+json" \
   "$BASE/Users?startIndex=1&count=1" >"$OUT/oha.json"
 ./target/release/scimspec load --target "$BASE" --token "$TOKEN" --scenario get --rate max \
-  --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --report-json "$OUT/get.json" >/dev/null
+  --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --max-requests 100000000 \
+  --report-json "$OUT/get.json" >/dev/null
 ./target/release/scimspec load --target "$BASE" --token "$TOKEN" --scenario mix --rate max \
-  --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --report-json "$OUT/mix.json" >/dev/null || true
+  --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --max-requests 100000000 \
+  --report-json "$OUT/mix.json" >/dev/null || true
 
 python3 - "$OUT" "$SECONDS_EACH" "$CONNECTIONS" <<'PY'
 import json, sys
@@ -48,7 +50,10 @@ mix = json.load(open(f"{out}/mix.json"))
 p99 = lambda r: next(k["p99_ms"] for k in r["kinds"] if k["kind"] == "all")
 print(f"GET /Users?startIndex=1&count=1, {seconds} s, {connections} connections")
 print(f"  oha            {oha:10.0f} req/s")
-print(f"  scimspec load  {get['achieved_rate']:10.0f} req/s  (p99 {p99(get)} ms)")
+print(f"  scimspec load  {get['achieved_rate']:10.0f} req/s  (p99 {p99(get)} ms, {get['window_seconds']} s)")
+for name, r in (("get", get), ("mix", mix)):
+    if r.get("stopped"):
+        print(f"  warning: the {name} run stopped early: {r['stopped']}")
 print(f"  ratio          {get['achieved_rate'] / oha:10.2f} x oha")
 print(f"scenario mix, closed loop: {mix['achieved_rate']:.0f} req/s (p99 {p99(mix)} ms)")
 PY

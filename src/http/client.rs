@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
 use super::credentials::Credentials;
 use super::deadline::Deadline;
 use super::exchange::{Exchange, RecordedRequest, RecordedResponse};
@@ -25,6 +27,9 @@ pub struct BriefAnswer {
     /// The body parsed as JSON, when parsing was asked for and it is JSON.
     pub json: Option<serde_json::Value>,
 }
+
+/// The `User-Agent` of every request.
+const USER_AGENT: &str = concat!("scimspec/", env!("CARGO_PKG_VERSION"));
 
 /// The default of `--max-body`: 4 MiB, far above any SCIM answer the suite provokes.
 pub const DEFAULT_MAX_BODY: u64 = 4 * 1024 * 1024;
@@ -88,7 +93,7 @@ impl HttpClient {
             .timeout(options.timeout)
             .pool_max_idle_per_host(64)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("scimspec/", env!("CARGO_PKG_VERSION")));
+            .user_agent(USER_AGENT);
         if options.insecure {
             builder = builder.danger_accept_invalid_certs(true);
         }
@@ -163,6 +168,23 @@ impl HttpClient {
         }
     }
 
+    /// Forgets the OAuth 2 token, so the next request fetches a new one.
+    pub(super) async fn forget_token(&self) {
+        self.token.forget().await;
+    }
+
+    pub(super) fn timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
+    pub(super) fn max_body(&self) -> u64 {
+        self.options.max_body
+    }
+
+    pub(super) fn user_agent() -> HeaderValue {
+        HeaderValue::from_static(USER_AGENT)
+    }
+
     pub fn base_url(&self) -> &str {
         &self.options.base_url
     }
@@ -228,40 +250,17 @@ impl HttpClient {
 
     /// A 401 to a request sent with an OAuth 2 token: the token may have expired, so it is
     /// fetched again and the request sent once more.
-    fn token_may_be_stale(&self, request: &OutgoingRequest, status: u16) -> bool {
+    pub(super) fn token_may_be_stale(&self, request: &OutgoingRequest, status: u16) -> bool {
         status == 401
             && request.use_credentials
             && !request.invalid_token
             && matches!(self.options.credentials, Credentials::OAuth2(_))
     }
 
-    /// Sends a request as [`HttpClient::send`] does, with the same origin check, credentials
-    /// (one more try after a 401 with OAuth 2), extra headers, timeout and body limit, but
-    /// records nothing, never retries a 429 or 503, and parses the body as JSON only when
-    /// `parse_json` is set: the lean path of `scimspec load`'s measured requests.
-    pub async fn send_brief(
-        &self,
-        request: &OutgoingRequest,
-        parse_json: bool,
-    ) -> Result<BriefAnswer, HttpError> {
-        let mut refreshed = false;
-        loop {
-            let answer = match self.send_brief_once(request, parse_json).await {
-                Err(HttpError::Transport { .. }) if Self::idempotent(&request.method) => {
-                    self.send_brief_once(request, parse_json).await?
-                }
-                other => other?,
-            };
-            if !refreshed && self.token_may_be_stale(request, answer.status) {
-                refreshed = true;
-                self.token.forget().await;
-                continue;
-            }
-            return Ok(answer);
-        }
-    }
-
-    async fn send_brief_once(
+    /// Sends a request once through the pool, as [`HttpClient::send`] does (origin check,
+    /// credentials, extra headers, timeout and body limit), recording nothing and parsing the
+    /// body as JSON only when `parse_json` is set: what a [`super::Connection`] falls back to.
+    pub(super) async fn send_brief_pooled(
         &self,
         request: &OutgoingRequest,
         parse_json: bool,
@@ -289,9 +288,9 @@ impl HttpClient {
         })
     }
 
-    /// The request ready to send: the URL checked to be on the target's origin, `Accept`,
-    /// the credentials, the extra headers and the request's own; with `record`, also the
-    /// headers sent, for the transcript.
+    /// The request ready to send: the URL checked to be on the target's origin, then the
+    /// headers of [`Self::headers`] and the body; with `record`, also the headers sent, for
+    /// the transcript.
     async fn builder(
         &self,
         request: &OutgoingRequest,
@@ -301,35 +300,48 @@ impl HttpClient {
         let checked_url = self.on_target_origin(url)?;
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| HttpError::Config(format!("bad method {}: {e}", request.method)))?;
-        let mut builder = self.inner.request(method, checked_url);
-        let mut recorded: Vec<(String, String)> = Vec::new();
-        let mut add = |builder: reqwest::RequestBuilder, name: &str, value: &str| {
-            if record {
-                recorded.push((name.to_string(), value.to_string()));
-            }
-            builder.header(name, value)
+        let (headers, recorded) = self.headers(request, url, record).await?;
+        let mut builder = self.inner.request(method, checked_url).headers(headers);
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        Ok((builder, recorded))
+    }
+
+    /// The headers of a request, in the order sent: `Accept`, the credentials, the extra
+    /// headers and the request's own (an extra header the request names itself is left out);
+    /// with `record`, also as text, for the transcript.
+    pub(super) async fn headers(
+        &self,
+        request: &OutgoingRequest,
+        url: &str,
+        record: bool,
+    ) -> Result<(HeaderMap, Vec<(String, String)>), HttpError> {
+        let mut headers = Headers {
+            map: HeaderMap::with_capacity(4 + request.headers.len()),
+            recorded: Vec::new(),
+            record,
+            url,
         };
         if !request
             .headers
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
         {
-            builder = add(builder, "Accept", "application/scim+json");
+            headers.add("Accept", "application/scim+json")?;
         }
         if request.invalid_token {
-            builder = add(
-                builder,
-                "Authorization",
-                "Bearer scimspec-invalid-token-0000",
-            );
+            headers.add("Authorization", "Bearer scimspec-invalid-token-0000")?;
         } else if request.use_credentials {
             match (&self.fixed_authorization, record) {
                 (Some(value), false) => {
-                    builder = builder.header(reqwest::header::AUTHORIZATION, value.clone());
+                    headers
+                        .map
+                        .append(reqwest::header::AUTHORIZATION, value.clone());
                 }
                 _ => {
                     if let Some(value) = self.authorization().await? {
-                        builder = add(builder, "Authorization", &value);
+                        headers.add("Authorization", &value)?;
                     }
                 }
             }
@@ -340,19 +352,16 @@ impl HttpClient {
                 .iter()
                 .any(|(n, _)| n.eq_ignore_ascii_case(name))
             {
-                builder = add(builder, name, value);
+                headers.add(name, value)?;
             }
         }
         for (name, value) in &request.headers {
-            builder = add(builder, name, value);
+            headers.add(name, value)?;
         }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        Ok((builder, recorded))
+        Ok((headers.map, headers.recorded))
     }
 
-    fn idempotent(method: &str) -> bool {
+    pub(super) fn idempotent(method: &str) -> bool {
         matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
     }
 
@@ -513,13 +522,37 @@ impl HttpClient {
     }
 }
 
+/// The headers of one request being built, and their text when recorded.
+struct Headers<'a> {
+    map: HeaderMap,
+    recorded: Vec<(String, String)>,
+    record: bool,
+    url: &'a str,
+}
+
+impl Headers<'_> {
+    fn add(&mut self, name: &str, value: &str) -> Result<(), HttpError> {
+        let invalid = |what: &str| HttpError::Transport {
+            url: self.url.to_string(),
+            detail: format!("invalid header {what} in '{name}'"),
+        };
+        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
+        let header_value = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
+        if self.record {
+            self.recorded.push((name.to_string(), value.to_string()));
+        }
+        self.map.append(header_name, header_value);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Answers every request on 127.0.0.1 with the bytes `answer` returns (given the
     /// number of requests seen so far); the base URL.
-    async fn raw_server(answer: fn(usize) -> Vec<u8>) -> String {
+    pub(crate) async fn raw_server(answer: fn(usize) -> Vec<u8>) -> String {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -548,7 +581,7 @@ mod tests {
         out
     }
 
-    fn limited(base: &str, max_body: u64) -> HttpClient {
+    pub(crate) fn limited(base: &str, max_body: u64) -> HttpClient {
         HttpClient::new(ClientOptions {
             max_body,
             ..ClientOptions::new(base)
@@ -603,33 +636,6 @@ mod tests {
         let exchange = client.send(&OutgoingRequest::get("/x")).await.unwrap();
         assert_eq!(exchange.response.status, 503, "the refusal is the answer");
         assert!(started.elapsed() < Duration::from_secs(2));
-    }
-
-    #[tokio::test]
-    async fn a_brief_answer_parses_the_body_only_when_asked() {
-        let base = raw_server(|_| {
-            b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 8\r\n\r\n{\"id\":7}"
-                .to_vec()
-        })
-        .await;
-        let client = HttpClient::new(ClientOptions::new(&base)).unwrap();
-        let get = OutgoingRequest::get("/x");
-        let lean = client.send_brief(&get, false).await.unwrap();
-        assert_eq!((lean.status, lean.retry_after), (429, Some(3)));
-        assert!(lean.json.is_none(), "not parsed: {lean:?}");
-        let parsed = client.send_brief(&get, true).await.unwrap();
-        assert_eq!(parsed.json, Some(serde_json::json!({"id": 7})));
-        assert!(matches!(
-            limited(&base, 4).send_brief(&get, false).await,
-            Err(HttpError::BodyTooLarge { limit: 4, .. })
-        ));
-        let foreign = client
-            .send_brief(&OutgoingRequest::get("http://127.0.0.2:1/x"), false)
-            .await;
-        assert!(
-            matches!(foreign, Err(HttpError::ForeignOrigin { .. })),
-            "{foreign:?}"
-        );
     }
 
     #[test]

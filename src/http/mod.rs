@@ -4,6 +4,7 @@
 //! No test logic lives here.
 
 mod client;
+mod connection;
 mod credentials;
 mod deadline;
 mod error;
@@ -14,6 +15,7 @@ mod request;
 mod url;
 
 pub use client::{BriefAnswer, ClientOptions, HttpClient, DEFAULT_MAX_BODY};
+pub use connection::Connection;
 pub use credentials::{Credentials, OAuth2};
 pub use deadline::Deadline;
 pub use error::HttpError;

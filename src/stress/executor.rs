@@ -5,8 +5,8 @@
 //! `Retry-After` (or holds that flow 1 s without one) and the request is sent again. Arrivals
 //! stop at the end of the schedule, at `--max-requests`, above `--max-error-rate` or on an
 //! interrupt; requests still in flight then get the grace, after which they are cut.
-//! Requests are sent by a fixed pool of workers, one per virtual user, on the client's lean
-//! path (nothing recorded, bodies parsed only when an id is captured).
+//! Requests are sent by a fixed pool of workers, one per virtual user, each on a connection
+//! of its own (nothing recorded, bodies parsed only when an id is captured).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use super::ledger::Ledger;
 use super::stats::{error_class, Stats};
 use super::step::StepTemplate;
 use super::{LoadOptions, Scenario};
-use crate::http::{BriefAnswer, HttpClient, HttpError, OutgoingRequest};
+use crate::http::{BriefAnswer, Connection, HttpClient, HttpError, OutgoingRequest};
 use crate::run::{Interrupt, INTERRUPT_GRACE};
 
 /// A 429 is sent again at most this many times in a row before the flow is given up.
@@ -120,11 +120,11 @@ pub async fn execute(
     let mut idle: Vec<usize> = Vec::with_capacity(options.users.max(1));
     for worker in 0..options.users.max(1) {
         let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
-        let client = Arc::clone(&client);
+        let mut connection = Connection::new(Arc::clone(&client));
         let tx = tx.clone();
         tasks.spawn(async move {
             while let Some(job) = inbox.recv().await {
-                let result = client.send_brief(&job.request, job.parse_json).await;
+                let result = connection.send(&job.request, job.parse_json).await;
                 let done = Done {
                     worker,
                     flow: job.flow,
