@@ -393,11 +393,12 @@ pub struct LoadArgs {
     /// Send load to a target that is not on this machine (127.0.0.1, ::1, localhost).
     #[arg(long, env = "SCIMSPEC_SENDS_LOAD", value_parser = clap::builder::FalseyValueParser::new())]
     pub i_understand_this_sends_load: bool,
-    /// Also write the figures as JSON here (shape: schemas/load-report.schema.json).
-    #[arg(long, env = "SCIMSPEC_REPORT_JSON", value_name = "FILE")]
+    /// Also write the figures as JSON here (shape: schemas/load-report.schema.json). Its
+    /// variable is not `run`'s, whose report has another shape.
+    #[arg(long, env = "SCIMSPEC_LOAD_REPORT_JSON", value_name = "FILE")]
     pub report_json: Option<PathBuf>,
     /// Also write a JUnit file with one testcase per verdict criterion.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, env = "SCIMSPEC_LOAD_JUNIT", value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Also write DIR/index.html: one self-contained page with the figures and a latency plot.
     #[arg(long, env = "SCIMSPEC_LOAD_REPORT_HTML", value_name = "DIR")]

@@ -80,12 +80,17 @@ fn a_short_lifecycle_run_on_the_embedded_server_reports_its_figures() {
             "--rate",
             "50/s",
         ])
-        .arg("--report-json")
-        .arg(&json)
-        .arg("--junit")
-        .arg(&junit)
+        // The reports named by load's own variables; `run`'s variable is left alone, so a
+        // job setting both keeps both reports.
+        .env("SCIMSPEC_LOAD_REPORT_JSON", &json)
+        .env("SCIMSPEC_LOAD_JUNIT", &junit)
+        .env("SCIMSPEC_REPORT_JSON", dir.join("run.json"))
+        .env("SCIMSPEC_JUNIT", dir.join("run.xml"))
         .exits(0);
     assert!(out.contains("p95 ms"), "{out}");
+    for theirs in ["run.json", "run.xml"] {
+        assert!(!dir.join(theirs).exists(), "load wrote {theirs}");
+    }
     assert!(out.contains("requested 50.0/s"), "{out}");
     let report = valid(&json);
     assert_eq!(report["scenario"], "lifecycle");
