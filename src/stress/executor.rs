@@ -169,11 +169,18 @@ pub async fn execute(
                 stopping = Some(now.min(end));
                 backlog.clear();
             } else if !closed {
+                let paused = paused_until.is_some_and(|p| now < p);
                 while let Some(at) = arrivals.peek().map(|t| start + *t) {
                     if at > now {
                         break;
                     }
                     arrivals.next();
+                    if paused {
+                        // Not kept for later: sent when the pause ends, they would be a
+                        // burst on top of the arrivals then due.
+                        ex.stats.throttling.not_sent_while_paused += 1;
+                        continue;
+                    }
                     backlog.push_back(at);
                     if backlog.len() > backlog_cap {
                         backlog.pop_front();
@@ -335,6 +342,9 @@ pub async fn execute(
                         .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
                     if let Some(wait) = retry_after {
                         throttling.with_retry_after += 1;
+                        // What waited to be sent waits out the pause like every arrival.
+                        throttling.not_sent_while_paused += backlog.len() as u64;
+                        backlog.clear();
                         let until = finished + wait;
                         match paused_until.filter(|p| *p > finished) {
                             Some(p) if until > p => {

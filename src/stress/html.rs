@@ -201,6 +201,10 @@ pub fn render(report: &LoadReport, redactor: &Redactor, generated: &str) -> Stri
                     "scimspec paused",
                     format!("{} times, {:.1} s in all", t.pauses, t.paused_seconds),
                 ),
+                (
+                    "arrivals not sent while paused",
+                    t.not_sent_while_paused.to_string(),
+                ),
                 ("sent again", t.retried.to_string()),
                 ("flows given up", t.gave_up.to_string()),
             ],
@@ -293,6 +297,7 @@ mod tests {
                 paused_seconds: 1.0,
                 retried: 3,
                 gave_up: 0,
+                not_sent_while_paused: 4,
             },
             timeline: vec![Second {
                 second: 0,

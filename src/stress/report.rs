@@ -138,8 +138,8 @@ impl LoadReport {
         if t.responses > 0 {
             let _ = writeln!(
                 out,
-                "429: {} answers, {} with Retry-After; scimspec paused sending {} times ({:.1} s in all), sent {} again, gave up {} flows",
-                t.responses, t.with_retry_after, t.pauses, t.paused_seconds, t.retried, t.gave_up
+                "429: {} answers, {} with Retry-After; scimspec paused sending {} times ({:.1} s in all, {} arrivals not sent), sent {} again, gave up {} flows",
+                t.responses, t.with_retry_after, t.pauses, t.paused_seconds, t.not_sent_while_paused, t.retried, t.gave_up
             );
         } else {
             let _ = writeln!(out, "429: none");

@@ -97,6 +97,8 @@ pub struct Throttling {
     pub retried: u64,
     /// Flows given up after too many 429s in a row.
     pub gave_up: u64,
+    /// Arrivals due while sending was paused (or waiting when a pause began), not sent.
+    pub not_sent_while_paused: u64,
 }
 
 /// Everything counted during a run.

@@ -186,6 +186,40 @@ fn the_rate_limited_server_answers_429_with_retry_after_and_scimspec_pauses() {
     assert_eq!(verdict(&report, "entra-rate"), "fail");
 }
 
+/// Arrivals that fall due while sending is paused for a `Retry-After` are not sent all at
+/// once when the pause ends (a burst the target answers with more 429s): they are counted,
+/// every arrival of the schedule is either sent or counted, and each pause costs about one
+/// 429 rather than a burst's worth.
+#[test]
+fn no_burst_follows_a_retry_after_pause() {
+    let server = reference(Some(10));
+    let dir = TempDir::new("load-429-burst");
+    let json = dir.join("load.json");
+    scimspec()
+        .args(["load", "--scenario", "get", "--duration", "4s"])
+        .args(["--rate", "60/s"])
+        .args(["--target", server.base_url(), "--token", TOKEN])
+        .arg("--report-json")
+        .arg(&json)
+        .exits(1);
+    let report = valid(&json);
+    let t = &report["throttling"];
+    let figure = |v: &Value| v.as_u64().unwrap_or(0);
+    let pauses = figure(&t["pauses"]);
+    assert!(pauses > 0, "{t}");
+    let not_sent = figure(&t["not_sent_while_paused"]);
+    assert!(not_sent >= 30, "{t}");
+    let accounted = figure(&report["requests"]) + not_sent + figure(&report["missed_arrivals"]);
+    assert!(
+        (235..=241).contains(&accounted),
+        "{accounted} of 240 arrivals accounted for: {report}"
+    );
+    assert!(
+        figure(&t["responses"]) <= 3 * pauses,
+        "more 429s than pauses explain: {t}"
+    );
+}
+
 #[test]
 fn everything_created_under_load_is_deleted() {
     let server = reference(None);
