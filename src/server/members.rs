@@ -205,16 +205,7 @@ pub fn sync_user_groups(
 
 /// Removes a deleted resource from every group's members.
 pub fn drop_from_groups(store: &mut Store, ctx: &Ctx<'_>, member_id: &str) {
-    let holders: Vec<_> = store
-        .table(Kind::Group)
-        .in_order()
-        .into_iter()
-        .filter(|g| {
-            member_ids(&attributes_of(&g.resource))
-                .iter()
-                .any(|m| m == member_id)
-        })
-        .collect();
+    let holders = store.groups_holding(member_id);
     for group in holders {
         let mut attrs = attributes_of(&group.resource);
         if let Some(Value::Array(members)) = attrs.get_mut("members") {

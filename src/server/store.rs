@@ -2,7 +2,7 @@
 //! order, and the clock and version counter. SCIM rules live in the callers; the whole store
 //! sits behind one `RwLock` so that multi-resource updates (memberships) are atomic.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -59,6 +59,9 @@ impl Table {
 pub struct Store {
     users: Table,
     groups: Table,
+    /// Member id → the groups whose `members` name it, kept by `put` and `remove`: finding
+    /// the groups holding a deleted resource must not read every group.
+    holders: HashMap<String, BTreeSet<String>>,
     next_seq: u64,
     next_version: u64,
     last_time: Option<DateTime<Utc>>,
@@ -144,6 +147,15 @@ impl Store {
             }
         };
         self.drop_unique_keys(kind, &id);
+        if kind == Kind::Group {
+            self.forget_members(&id);
+            for member in members_named(&resource) {
+                self.holders
+                    .entry(member.to_string())
+                    .or_default()
+                    .insert(id.clone());
+            }
+        }
         let table = self.table_mut(kind);
         for (attr, key) in &keys {
             table
@@ -167,7 +179,38 @@ impl Store {
     /// Removes a record; returns it if it existed.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Arc<Record>> {
         self.drop_unique_keys(kind, id);
+        if kind == Kind::Group {
+            self.forget_members(id);
+        }
         self.table_mut(kind).records.remove(id)
+    }
+
+    /// The groups whose `members` name `member`, in creation order.
+    pub fn groups_holding(&self, member: &str) -> Vec<Arc<Record>> {
+        let mut groups: Vec<Arc<Record>> = self
+            .holders
+            .get(member)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.groups.get(id).cloned())
+            .collect();
+        groups.sort_by_key(|g| g.seq);
+        groups
+    }
+
+    /// Takes group `id`'s current members out of the holders index.
+    fn forget_members(&mut self, id: &str) {
+        let Some(old) = self.groups.get(id).cloned() else {
+            return;
+        };
+        for member in members_named(&old.resource) {
+            if let Some(groups) = self.holders.get_mut(member) {
+                groups.remove(id);
+                if groups.is_empty() {
+                    self.holders.remove(member);
+                }
+            }
+        }
     }
 
     fn drop_unique_keys(&mut self, kind: Kind, id: &str) {
@@ -182,5 +225,61 @@ impl Store {
                 }
             }
         }
+    }
+}
+
+/// The ids a group representation's `members` name.
+fn members_named(resource: &Value) -> impl Iterator<Item = &str> {
+    resource
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("value").and_then(Value::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn put_group(store: &mut Store, id: &str, members: &[&str]) {
+        let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+        store.put(
+            Kind::Group,
+            id.to_string(),
+            json!({"id": id, "members": members}),
+            "W/\"1\"".to_string(),
+            Bytes::new(),
+            Vec::new(),
+        );
+    }
+
+    fn holding(store: &Store, member: &str) -> Vec<String> {
+        store
+            .groups_holding(member)
+            .iter()
+            .map(|g| g.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_groups_holding_a_member_follow_every_write() {
+        let mut store = Store::default();
+        put_group(&mut store, "g2", &["u1", "u2"]);
+        put_group(&mut store, "g1", &["u1"]);
+        assert_eq!(holding(&store, "u1"), ["g2", "g1"], "in creation order");
+        put_group(&mut store, "g2", &["u2"]);
+        assert_eq!(holding(&store, "u1"), ["g1"]);
+        assert_eq!(holding(&store, "u2"), ["g2"]);
+        store.remove(Kind::Group, "g2");
+        assert!(holding(&store, "u2").is_empty());
+        assert!(!store.holders.contains_key("u2"), "no empty entries kept");
+        store.remove(Kind::User, "u1");
+        assert_eq!(
+            holding(&store, "u1"),
+            ["g1"],
+            "a user's removal is not a group's"
+        );
     }
 }

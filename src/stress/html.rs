@@ -250,14 +250,14 @@ pub fn render(report: &LoadReport, redactor: &Redactor, generated: &str) -> Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::stress::report::Flows;
     use crate::stress::stats::{KindSummary, Second, Throttling};
     use crate::stress::verdict::Criterion;
     use crate::stress::{FinalState, Leftover};
 
-    fn report(target: &str) -> LoadReport {
+    pub(crate) fn report(target: &str) -> LoadReport {
         LoadReport {
             version: crate::stress::report::REPORT_VERSION,
             target: target.to_string(),

@@ -53,6 +53,20 @@ pub struct LoadReport {
     pub verdict: Vec<Criterion>,
 }
 
+/// Problems and leftovers listed on the console; the rest are counted (the JSON report has all).
+const LISTED: usize = 20;
+
+/// The line saying how many of `total` were not listed, if any were not.
+fn more(out: &mut String, total: usize) {
+    if total > LISTED {
+        let _ = writeln!(
+            out,
+            "  … and {} more (every one is in --report-json)",
+            total - LISTED
+        );
+    }
+}
+
 impl LoadReport {
     /// True when a criterion failed.
     pub fn failed(&self) -> bool {
@@ -150,15 +164,17 @@ impl LoadReport {
                 "final state: {} users, {} groups checked; {} not as sent",
                 s.users_checked, s.groups_checked, s.mismatches
             );
-            for p in &s.problems {
+            for p in s.problems.iter().take(LISTED) {
                 let _ = writeln!(out, "  {p}");
             }
+            more(&mut out, s.problems.len());
         }
         if !self.leftovers.is_empty() {
             let _ = writeln!(out, "left behind on the target:");
-            for l in &self.leftovers {
+            for l in self.leftovers.iter().take(LISTED) {
                 let _ = writeln!(out, "  {} {}: {}", l.resource, l.id, l.why);
             }
+            more(&mut out, self.leftovers.len());
         }
         let _ = writeln!(out, "\nverdict:");
         for c in &self.verdict {
@@ -219,5 +235,29 @@ impl LoadReport {
         }
         out.push_str("</testsuite>\n");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stress::Leftover;
+
+    #[test]
+    fn long_lists_of_leftovers_are_cut_on_the_console() {
+        let mut report = crate::stress::html::tests::report("http://127.0.0.1:1/scim/v2");
+        report.leftovers = (0..25)
+            .map(|n| Leftover {
+                resource: "Users".into(),
+                id: format!("u{n}"),
+                why: "DELETE answered 500".into(),
+            })
+            .collect();
+        let text = report.render();
+        assert!(text.contains("  Users u19: DELETE answered 500"), "{text}");
+        assert!(!text.contains("u20:"), "{text}");
+        assert!(
+            text.contains("… and 5 more (every one is in --report-json)"),
+            "{text}"
+        );
     }
 }
