@@ -10,12 +10,18 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::extract::Path as UrlPath;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, post};
 use axum::Router;
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use crate::support::servers::scim;
 use crate::support::{scimspec, serve_router, Reference, RunExt, TempDir};
 use scimspec::server::ServerConfig;
 
@@ -253,20 +259,49 @@ fn the_exported_mix_seeds_its_population_once_and_deletes_it_in_distributed_mode
     assert_eq!(theirs, ours);
 }
 
+/// A target that creates the first two users, answers 500 to every other request, and
+/// records the ids it is asked to delete.
+fn half_seeding_target(deletes: &Arc<Mutex<Vec<String>>>) -> String {
+    let created = Arc::new(AtomicUsize::new(0));
+    let deletes = Arc::clone(deletes);
+    let router = Router::new()
+        .route(
+            "/scim/v2/Users",
+            post(move || {
+                let n = created.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n >= 2 {
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                    }
+                    scim(StatusCode::CREATED, json!({"id": format!("made-{n}")}))
+                }
+            }),
+        )
+        .route(
+            "/scim/v2/Users/{id}",
+            delete(move |UrlPath(id): UrlPath<String>| {
+                if let Ok(mut list) = deletes.lock() {
+                    list.push(id);
+                }
+                async { StatusCode::NO_CONTENT }
+            }),
+        )
+        .fallback(|| async { StatusCode::INTERNAL_SERVER_ERROR });
+    serve_router(router, "/scim/v2")
+}
+
 #[test]
-fn a_population_that_cannot_be_seeded_stops_locust_with_a_failure() {
+fn a_population_that_cannot_be_seeded_stops_locust_with_a_failure_and_is_deleted() {
     if !locust_available() {
         return;
     }
     let server = reference();
     let dir = TempDir::new("locust-unseeded");
     export(&dir, server.base_url(), "import");
-    let refusing = serve_router(
-        Router::new().fallback(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
-        "/scim/v2",
-    );
+    let deletes = Arc::new(Mutex::new(Vec::new()));
+    let target = half_seeding_target(&deletes);
     let started = Instant::now();
-    let mut single = locust(dir.path(), &refusing, "locust.log");
+    let mut single = locust(dir.path(), &target, "locust.log");
     let code = finished(
         &mut headless(&mut single).spawn().expect("locust starts"),
         started,
@@ -274,10 +309,14 @@ fn a_population_that_cannot_be_seeded_stops_locust_with_a_failure() {
     let log = std::fs::read_to_string(dir.join("locust.log")).unwrap_or_default();
     assert_eq!(code, Some(1), "{log}");
     assert!(
-        log.contains("seeding the population failed: 0 of 4 users created"),
+        log.contains("seeding the population failed: 2 of 4 users created"),
         "{log}"
     );
+    let mut deleted = deletes.lock().map(|l| l.clone()).unwrap_or_default();
+    deleted.sort();
+    assert_eq!(deleted, ["made-0", "made-1"], "{log}");
     let (counts, failures) = locust_figures(&dir);
     assert_eq!(counts.get(SEED), Some(&u64::from(USERS)), "{counts:?}");
-    assert!(failures >= u64::from(USERS), "{counts:?}");
+    assert_eq!(counts.get(UNSEED), Some(&2), "{counts:?}");
+    assert!(failures >= 2, "{counts:?}");
 }
