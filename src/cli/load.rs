@@ -101,9 +101,7 @@ pub fn load(args: &LoadArgs) -> Outcome {
     settings.user_name_suffix = target.calibration().user_name.shape("");
     let required = target.discovery().required.clone();
     if let Some(dir) = export {
-        let plans = stress::plans(&settings, &required);
-        let written =
-            stress::locust::export(&dir, settings.scenario, &plans, &settings.user_name_suffix);
+        let written = stress::locust::export(&dir, &settings, &required);
         runtime.block_on(target.stop());
         for path in written? {
             out(&format!("wrote {path}\n"));

@@ -9,14 +9,22 @@
 # (flows per second per user; default: as fast as answered), SCIMSPEC_RUN (prefix of the
 # names it creates; default: random). Everything a flow creates is deleted at its end
 # (requests named "cleanup").
+#
+# `import` and `mix` page through a population of users (scenario.json's "population"): it is
+# created once per test when the test starts (requests named "seed user") and deleted when it
+# stops (requests named "delete seed user"), by the master in distributed mode or by the only
+# process otherwise, never by a worker. When a seed fails the test stops with exit code 1.
 import itertools
 import json
+import logging
 import os
 import re
 import time
 import uuid
 
 import gevent
+import requests
+from gevent.pool import Pool
 from locust import HttpUser, constant, constant_throughput, events, task
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
@@ -30,6 +38,24 @@ RATE_PER_USER = float(os.environ.get("SCIMSPEC_RATE_PER_USER", "0"))
 TOKEN = os.environ.get("SCIMSPEC_TOKEN")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 FLOW_NUMBERS = itertools.count()
+POPULATION = SPEC.get("population")
+# Seeds and deletions of the population in flight at once, and how long one may take.
+POPULATION_CONCURRENCY = 8
+POPULATION_TIMEOUT = 60
+LOG = logging.getLogger("scimspec")
+
+
+def base_headers():
+    headers = {"Accept": "application/scim+json"}
+    if TOKEN:
+        headers["Authorization"] = "Bearer " + TOKEN
+    return headers
+
+
+def retry_after(answer):
+    """Seconds to wait after a 429: its Retry-After, at most 10, else 1."""
+    wait = answer.headers.get("Retry-After", "")
+    return min(int(wait), 10) if wait.isdigit() else 1
 
 
 def render(text, names):
@@ -60,9 +86,7 @@ class ScimFlowUser(HttpUser):
 
     def on_start(self):
         self.flows_done = 0
-        self.headers = {"Accept": "application/scim+json"}
-        if TOKEN:
-            self.headers["Authorization"] = "Bearer " + TOKEN
+        self.headers = base_headers()
 
     def send(self, step, names):
         """Sends one step (again after a 429, honouring Retry-After); the answer or None."""
@@ -79,8 +103,7 @@ class ScimFlowUser(HttpUser):
                                      catch_response=True) as answer:
                 if answer.status_code == 429:
                     answer.success()
-                    wait = answer.headers.get("Retry-After", "")
-                    time.sleep(min(int(wait), 10) if wait.isdigit() else 1)
+                    time.sleep(retry_after(answer))
                     continue
                 if 200 <= answer.status_code < 300:
                     answer.success()
@@ -159,3 +182,106 @@ def count_flows_on_the_master(environment, **_kwargs):
     if isinstance(environment.runner, MasterRunner):
         environment.runner.register_message(
             "scimspec_flow_done", lambda msg, **_: note_done(environment, msg.data))
+
+
+SEEDED = []
+
+
+def population_request(environment, session, step, names, name, fine=()):
+    """Sends one request of the population's seeding or removal without a Locust user (the
+    master has none): the same headers and --host as the flows, again after a 429 honouring
+    Retry-After as `send` does, each answer reported to Locust's statistics under `name`. The
+    answer when it is a success (or its status is in `fine`), else None."""
+    url = environment.host.rstrip("/") + render(step["path"], names)
+    params = [(k, render(v, names)) for k, v in step.get("query", [])]
+    headers = base_headers()
+    data = None
+    if step.get("body") is not None:
+        data = json.dumps(render_value(step["body"], names))
+        headers["Content-Type"] = "application/scim+json"
+    for _ in range(6):
+        started = time.perf_counter()
+        answer, error = None, None
+        try:
+            answer = session.request(step["method"], url, params=params, data=data,
+                                     headers=headers, timeout=POPULATION_TIMEOUT)
+        except requests.RequestException as e:
+            error = e
+        if answer is not None and not (200 <= answer.status_code < 300
+                                       or answer.status_code in (429, *fine)):
+            error = Exception(f"HTTP {answer.status_code}")
+        environment.events.request.fire(
+            request_type=step["method"], name=name,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=len(answer.content) if answer is not None else 0,
+            exception=error, context={}, response=answer)
+        if answer is not None and answer.status_code == 429:
+            time.sleep(retry_after(answer))
+            continue
+        return None if error else answer
+    return None
+
+
+def seed_one(environment, session, number):
+    """Creates the population's user `number`; its id, or None when that failed."""
+    step = POPULATION["seed"]
+    names = {"uid": f"{RUN}-seed-{number}", "sfx": SPEC["user_name_suffix"],
+             "guid": str(uuid.uuid4())}
+    answer = population_request(environment, session, step, names, step["kind"])
+    if answer is None:
+        return None
+    try:
+        value = pointer(answer.json(), step["capture"][1])
+    except ValueError:
+        value = None
+    if value is None:
+        LOG.error("scimspec: a seeded user's answer carries no %s: %s",
+                  step["capture"][1], answer.text[:200])
+    return None if value is None else str(value)
+
+
+@events.test_start.add_listener
+def seed_population(environment, **_kwargs):
+    """Creates the population `import` pages through, once per test: on the master (before it
+    starts any worker's users) or in the only process; workers never seed. Stops the test with
+    exit code 1 when any user could not be created."""
+    if POPULATION is None or isinstance(environment.runner, WorkerRunner):
+        return
+    wanted = POPULATION["users"]
+    if not environment.host:
+        LOG.error("scimspec: no --host to seed the population on; stopping the test")
+        environment.process_exit_code = 1
+        gevent.spawn(environment.runner.quit)
+        return
+    with requests.Session() as session:
+        ids = Pool(POPULATION_CONCURRENCY).map(
+            lambda n: seed_one(environment, session, n), range(wanted))
+    SEEDED.extend(i for i in ids if i is not None)
+    if len(SEEDED) < wanted:
+        LOG.error("scimspec: seeding the population failed: %d of %d users created (see the "
+                  "\"seed user\" failures); stopping the test", len(SEEDED), wanted)
+        environment.process_exit_code = 1
+        gevent.spawn(environment.runner.quit)
+        return
+    LOG.info("scimspec: seeded the population: %d users", len(SEEDED))
+
+
+@events.test_stop.add_listener
+def remove_population(environment, **_kwargs):
+    """Deletes the population (once: on the process that seeded it); exit code 1 when some of
+    it is left on the target."""
+    if not SEEDED or isinstance(environment.runner, WorkerRunner):
+        return
+    ids = list(SEEDED)
+    SEEDED.clear()
+    step = {"method": "DELETE", "path": "/Users/{{id}}", "query": [], "body": None}
+    with requests.Session() as session:
+        answers = Pool(POPULATION_CONCURRENCY).map(
+            lambda i: population_request(environment, session, step, {"id": i},
+                                         "delete seed user", fine=(404,)), ids)
+    left = [i for i, answer in zip(ids, answers) if answer is None]
+    LOG.info("scimspec: deleted the population: %d of %d users", len(ids) - len(left), len(ids))
+    if left:
+        LOG.error("scimspec: %d seeded users are left on the target: %s", len(left),
+                  ", ".join(left))
+        environment.process_exit_code = 1
