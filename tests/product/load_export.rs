@@ -193,24 +193,6 @@ fn scimspec_run(dir: &TempDir, base: &str, scenario: &str) -> (BTreeMap<String, 
     (ours, report)
 }
 
-/// `totalResults` of `GET {base}/{resource}` on the reference server.
-fn count(base: &str, resource: &str) -> u64 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let answer = reqwest::Client::new()
-            .get(format!("{base}/{resource}"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .expect("the server answers");
-        let json: Value = answer.json().await.expect("JSON");
-        json["totalResults"].as_u64().expect("totalResults")
-    })
-}
-
 #[test]
 fn the_exported_locustfile_sends_what_scimspec_sends_in_distributed_mode() {
     if !locust_available() {
@@ -247,8 +229,12 @@ fn the_exported_mix_seeds_its_population_once_and_deletes_it_in_distributed_mode
     assert_eq!(theirs.remove(SEED), Some(u64::from(USERS)), "{log}");
     assert_eq!(theirs.remove(UNSEED), Some(u64::from(USERS)), "{log}");
     assert!(log.contains("seeded the population: 4 users"), "{log}");
-    assert_eq!(count(&base, "Users"), 0, "Locust left users behind");
-    assert_eq!(count(&base, "Groups"), 0, "Locust left groups behind");
+    assert_eq!(server.count(TOKEN, "Users"), 0, "Locust left users behind");
+    assert_eq!(
+        server.count(TOKEN, "Groups"),
+        0,
+        "Locust left groups behind"
+    );
     theirs.remove(CLEANUP);
 
     let (ours, report) = scimspec_run(&dir, &base, "mix");

@@ -32,6 +32,21 @@ impl Reference {
     pub fn base_url(&self) -> &str {
         self.server.as_ref().map_or("", |s| s.base_url())
     }
+
+    /// `totalResults` of `GET /{resource}` (`Users`, `Groups`) with the bearer `token`.
+    pub fn count(&self, token: &str, resource: &str) -> u64 {
+        let url = format!("{}/{resource}", self.base_url());
+        self.runtime.block_on(async {
+            let answer = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("the server answers");
+            let json: serde_json::Value = answer.json().await.expect("JSON");
+            json["totalResults"].as_u64().expect("totalResults")
+        })
+    }
 }
 
 impl Drop for Reference {
