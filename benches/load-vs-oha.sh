@@ -6,6 +6,8 @@
 #   benches/load-vs-oha.sh [SECONDS] [CONNECTIONS]      (defaults: 10 50)
 #
 # oha is installed once into target/oha/ (cargo install oha --locked); nothing else is touched.
+# SCIMSPEC_LOAD_BIN names another scimspec binary to generate the load with (e.g. an earlier
+# build, for a before/after in one sitting); the server is always this tree's release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,10 +36,11 @@ mkdir -p "$OUT"
 "$OHA" -z "${SECONDS_EACH}s" -c "$CONNECTIONS" --no-tui --output-format json \
   -H "Authorization: Bearer $TOKEN" -H "Accept: application/scim+json" \
   "$BASE/Users?startIndex=1&count=1" >"$OUT/oha.json"
-./target/release/scimspec load --target "$BASE" --token "$TOKEN" --scenario get --rate max \
+LOAD_BIN=${SCIMSPEC_LOAD_BIN:-./target/release/scimspec}
+"$LOAD_BIN" load --target "$BASE" --token "$TOKEN" --scenario get --rate max \
   --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --max-requests 100000000 \
   --report-json "$OUT/get.json" >/dev/null
-./target/release/scimspec load --target "$BASE" --token "$TOKEN" --scenario mix --rate max \
+"$LOAD_BIN" load --target "$BASE" --token "$TOKEN" --scenario mix --rate max \
   --users "$CONNECTIONS" --duration "${SECONDS_EACH}s" --max-requests 100000000 \
   --report-json "$OUT/mix.json" >/dev/null || true
 
