@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 
 use scimspec::server::{spawn, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The allocator of the `scimspec` binary, so the figures are those of `scimspec serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tokio::net::TcpStream;
 
 const TOKEN: &str = "bench-token";
