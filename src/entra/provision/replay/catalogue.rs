@@ -51,15 +51,15 @@ impl OnDemandSteps {
 }
 
 const ACTION: StepKind =
-    StepKind::numbered(5, "action", "Perform action", "Entra ON-DEMAND-ACTION");
+    StepKind::numbered(5, "action", "Perform action", "Entra E-ON-DEMAND-ACTION");
 
 pub(super) const USER_STEPS: OnDemandSteps = OnDemandSteps {
-    import: StepKind::numbered(2, "import", "Import user", "Entra ON-DEMAND-IMPORT"),
+    import: StepKind::numbered(2, "import", "Import user", "Entra E-ON-DEMAND-IMPORT"),
     scope: StepKind::numbered(
         3,
         "scope",
         "Determine if user is in scope",
-        "Entra ON-DEMAND-SCOPE",
+        "Entra E-ON-DEMAND-SCOPE",
     ),
     matching: StepKind::numbered(
         4,
@@ -71,12 +71,12 @@ pub(super) const USER_STEPS: OnDemandSteps = OnDemandSteps {
 };
 
 pub(super) const GROUP_STEPS: OnDemandSteps = OnDemandSteps {
-    import: StepKind::numbered(2, "import", "Import group", "Entra ON-DEMAND-IMPORT"),
+    import: StepKind::numbered(2, "import", "Import group", "Entra E-ON-DEMAND-IMPORT"),
     scope: StepKind::numbered(
         3,
         "scope",
         "Determine if group is in scope",
-        "Entra ON-DEMAND-SCOPE",
+        "Entra E-ON-DEMAND-SCOPE",
     ),
     matching: StepKind::numbered(
         4,
@@ -116,3 +116,36 @@ pub(super) const RENAME_GROUP: StepKind =
     StepKind::lifecycle("rename", "Rename group", "Entra E-GROUP-RENAME");
 pub(super) const DELETE_GROUP: StepKind =
     StepKind::lifecycle("delete", "Delete group", "Entra E-GROUP-DELETE");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every step the replay reports cites a behaviour the Entra catalogue lists, as a case
+    /// must (`spec/entra-catalog.yaml`).
+    #[test]
+    fn every_step_cites_a_catalogued_behaviour() {
+        let mut kinds = vec![
+            TEST_CONNECTION,
+            SET_MANAGER,
+            ADD_MEMBERS,
+            UPDATE_USER,
+            DISABLE_USER,
+            REENABLE_USER,
+            DELETE_USER,
+            REMOVE_MEMBER,
+            RENAME_GROUP,
+            DELETE_GROUP,
+        ];
+        kinds.extend(USER_STEPS.starting_at(1));
+        kinds.extend(GROUP_STEPS.starting_at(1));
+        for kind in kinds {
+            assert!(
+                crate::load::catalogue_entry(kind.spec).is_some(),
+                "{} cites {}, which spec/entra-catalog.yaml does not list",
+                kind.slug,
+                kind.spec
+            );
+        }
+    }
+}

@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_finished_step_is_a_test_with_its_result() {
-        let kind = StepKind::lifecycle("disable", "Disable", "Entra E-DISABLE");
+        let kind = StepKind::lifecycle("disable", "Disable", "Entra E-DISABLE-USER");
         let mut step = Step::begin(&subject(), kind, "users keep access");
         step.warn("answered 200".into());
         let record = step.end(Dialect::AadOptscim062020, "users.json");
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn on_demand_steps_use_the_default_dialect_and_skips_have_no_consequence() {
-        let kind = StepKind::numbered(4, "match", "Match user", "Entra E-MATCH");
+        let kind = StepKind::numbered(4, "match", "Match user", "Entra E-FILTER-MATCHING");
         let record =
             Step::skipped(&subject(), kind, "import failed").end(Dialect::AadOptscim062020, "f");
         assert_eq!(
