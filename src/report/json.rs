@@ -1,5 +1,5 @@
 //! The run as JSON for machines (`--report-json`): its target, counts, discovery and
-//! calibration notes, capabilities, leftovers and every case with its outcome, reasons and
+//! calibration notes, capabilities, the Entra and Okta verdicts, leftovers and every case with its outcome, reasons and
 //! redacted transcript. Its shape is `schemas/report.schema.json`, versioned by
 //! [`REPORT_VERSION`].
 
@@ -73,6 +73,25 @@ pub fn to_value(report: &RunReport, baseline: Option<&Comparison>, generated: &s
             })
         })
         .collect();
+    let ids = |findings: &[super::verdict::Finding]| -> Vec<String> {
+        findings.iter().map(|f| f.id.clone()).collect()
+    };
+    let verdicts: Vec<Value> = super::verdict::verdicts(&report.results)
+        .iter()
+        .map(|v| {
+            json!({
+                "client": v.client.tag,
+                "name": v.client.name,
+                "readiness": v.readiness.as_str(),
+                "headline": show(&v.headline()),
+                "cases": v.total,
+                "blocking": ids(&v.blocking),
+                "unverified": ids(&v.unverified),
+                "degraded": ids(&v.degraded),
+                "not_run": ids(&v.skipped),
+            })
+        })
+        .collect();
     let baseline = baseline.map(|b| {
         json!({
             "clean": b.is_clean(),
@@ -92,6 +111,7 @@ pub fn to_value(report: &RunReport, baseline: Option<&Comparison>, generated: &s
         "passed": report.count(Outcome::Fail) + report.count(Outcome::Error) == 0,
         "discovery": discovery,
         "baseline": baseline,
+        "verdicts": verdicts,
         "leftovers": report.leftovers().map(|(owner, l)| leftover(Some(owner), l, &show)).collect::<Vec<_>>(),
         "cases": cases,
     })

@@ -145,6 +145,18 @@ pub enum Readiness {
     NotJudged,
 }
 
+impl Readiness {
+    /// The readiness as the JSON report names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Readiness::Ready => "ready",
+            Readiness::NotReady => "not-ready",
+            Readiness::NotVerified => "not-verified",
+            Readiness::NotJudged => "not-judged",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub client: Client,

@@ -11,13 +11,45 @@ use crate::support::{scimspec, Reference, RunExt, TempDir};
 
 const TOKEN: &str = "okta-test-token-3b9e";
 
+/// The verdicts of a JSON run report (checked against its schema): client, readiness and the
+/// blocking cases.
+fn verdicts_in(path: &std::path::Path) -> Vec<(String, String, Vec<String>)> {
+    let text = std::fs::read_to_string(path).expect("the JSON report");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    crate::golden::run_reports::assert_valid_report(&report);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    report["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .map(|v| {
+            let blocking = v["blocking"]
+                .as_array()
+                .map_or(Vec::new(), |ids| ids.iter().map(text).collect());
+            (text(&v["client"]), text(&v["readiness"]), blocking)
+        })
+        .collect()
+}
+
 #[test]
 fn okta_cases_pass_on_the_embedded_server_and_both_verdicts_show() {
     let dir = TempDir::new("okta-ready");
+    let json = dir.path().join("report.json");
     let all = scimspec()
         .args(["run", "--tag", "okta", "--tag", "entra"])
+        .arg("--report-json")
+        .arg(&json)
         .junit_in(&dir)
         .exits(0);
+    let verdicts = verdicts_in(&json);
+    assert_eq!(
+        verdicts,
+        [
+            ("entra".to_string(), "ready".to_string(), Vec::new()),
+            ("okta".to_string(), "ready".to_string(), Vec::new())
+        ],
+        "the JSON report carries the console's verdicts"
+    );
     assert!(
         all.contains("Okta readiness — Ready for Okta provisioning"),
         "{all}"
@@ -44,11 +76,22 @@ fn an_okta_fault_blocks_okta_with_its_consequence_and_no_entra_verdict_without_e
         ..ServerConfig::default()
     });
     let dir = TempDir::new("okta-blocking");
+    let json = dir.path().join("report.json");
     let all = scimspec()
         .args(["run", "--tag", "okta", "--target", running.base_url()])
         .args(["--token", TOKEN])
+        .arg("--report-json")
+        .arg(&json)
         .junit_in(&dir)
         .exits(1);
+    assert_eq!(
+        verdicts_in(&json),
+        [(
+            "okta".to_string(),
+            "not-ready".to_string(),
+            vec!["okta-push-rename-with-own-id".to_string()]
+        )]
+    );
     assert!(
         all.contains("Okta readiness — NOT ready for Okta provisioning: 1 blocking failure"),
         "{all}"

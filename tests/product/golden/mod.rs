@@ -4,7 +4,7 @@
 
 mod console;
 mod reports;
-mod run_reports;
+pub mod run_reports;
 
 use regex::Regex;
 
