@@ -13,7 +13,7 @@ use axum::Router;
 
 use crate::support::serve_router;
 use scimspec::config::ConfigError;
-use scimspec::http::{ClientOptions, Credentials, HttpClient, OAuth2, OutgoingRequest};
+use scimspec::http::{ClientOptions, Connection, Credentials, HttpClient, OAuth2, OutgoingRequest};
 
 #[derive(Default)]
 struct Counters {
@@ -115,6 +115,29 @@ fn oauth_token_is_cached_and_refreshed_on_expiry_and_on_401() {
         r.redact("tok-1-abcdef tok-3-abcdef secret-value-123"),
         "[REDACTED] [REDACTED] [REDACTED]"
     );
+}
+
+/// A load worker's own connection (`scimspec load`) sends the same token and extra header,
+/// and fetches a new token when the current one is refused.
+#[test]
+fn a_load_workers_own_connection_sends_the_token_and_refreshes_it_on_401() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let counters = Arc::new(Counters::default());
+    let base = endpoints(Arc::clone(&counters), 3600);
+    let mut connection = Connection::new(Arc::new(client(&base, None)));
+    assert!(connection.is_direct(), "plain HTTP on loopback");
+    runtime.block_on(async {
+        let get = OutgoingRequest::get("/Users");
+        for _ in 0..3 {
+            let answer = connection.send(&get, false).await.expect("send");
+            assert_eq!(answer.status, 200);
+        }
+        assert_eq!(counters.issued.load(Ordering::SeqCst), 1, "cached");
+        counters.revoked.store(1, Ordering::SeqCst);
+        let answer = connection.send(&get, false).await.expect("send");
+        assert_eq!(answer.status, 200, "refreshed on 401 and sent again");
+        assert_eq!(counters.issued.load(Ordering::SeqCst), 2);
+    });
 }
 
 #[test]
