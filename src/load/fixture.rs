@@ -526,4 +526,63 @@ mod tests {
         assert_eq!(whole_placeholder("{{ a }}"), Some("a"));
         assert_eq!(whole_placeholder("{{a}}-{{b}}"), None);
     }
+
+    /// The names `fixture:` steps use anywhere in `value`.
+    fn uses(value: &serde_yaml_ng::Value, into: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_yaml_ng::Value::Mapping(map) => {
+                if let Some(name) = map.get("fixture").and_then(|v| v.as_str()) {
+                    into.insert(name.to_string());
+                }
+                map.values().for_each(|v| uses(v, into));
+            }
+            serde_yaml_ng::Value::Sequence(items) => items.iter().for_each(|v| uses(v, into)),
+            _ => {}
+        }
+    }
+
+    /// The names a file's `fixtures:` mapping defines.
+    fn defined(file: &serde_yaml_ng::Value) -> Vec<String> {
+        file.get("fixtures")
+            .and_then(|f| f.as_mapping())
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every fixture the embedded suite defines is used: a file's own by that file, a shared
+    /// one by some file (an unused fixture is setup nobody runs, kept up to date for nothing).
+    #[test]
+    fn every_embedded_fixture_is_used() {
+        let mut used_anywhere = std::collections::BTreeSet::new();
+        let mut shared = Vec::new();
+        let mut unused = Vec::new();
+        for (name, text) in crate::load::embedded_files() {
+            let Ok(file) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
+                continue;
+            };
+            if is_shared_file(name) {
+                shared.extend(defined(&file));
+                continue;
+            }
+            let mut used_here = std::collections::BTreeSet::new();
+            uses(&file, &mut used_here);
+            for own in defined(&file) {
+                if !used_here.contains(&own) {
+                    unused.push(format!("{name}: {own}"));
+                }
+            }
+            used_anywhere.extend(used_here);
+        }
+        assert!(!shared.is_empty(), "suites/fixtures.yaml is embedded");
+        for name in shared {
+            if !used_anywhere.contains(&name) {
+                unused.push(format!("fixtures.yaml: {name}"));
+            }
+        }
+        assert!(unused.is_empty(), "fixtures nobody uses: {unused:#?}");
+    }
 }
