@@ -294,22 +294,16 @@ pub fn compare(
 pub fn summary(result: &CompareResult) -> String {
     let mut out = String::new();
     for r in &result.runs {
-        let c = r.report.counts();
         let profile = r
             .profile
             .as_deref()
             .map(|p| format!(" [profile {p}]"))
             .unwrap_or_default();
+        let known = r.baseline.as_ref().map_or(0, |b| b.expected.len());
         out.push_str(&format!(
-            "{}{profile}: {} passed; {} failed; {} warned; {} skipped; {} errors — {} ({:.2}s)\n",
+            "{}{profile}: {}\n",
             r.name,
-            c[&Outcome::Pass],
-            c[&Outcome::Fail],
-            c[&Outcome::Warn],
-            c[&Outcome::Skip],
-            c[&Outcome::Error],
-            r.report.target,
-            r.report.duration.as_secs_f64()
+            crate::report::summary::figures(&r.report, known, 0)
         ));
         if let Some(p) = &r.problem {
             out.push_str(&format!("    could not be run: {}\n", r.redactor.redact(p)));

@@ -73,13 +73,22 @@ pub fn render(report: &RunReport, closing: &Closing<'_>) -> String {
 /// `scimspec: 450 passed, 0 failed, 3 warned, 2 skipped, 0 errors; 1 known deviation; 0
 /// leftovers; 12.3 s — 455 cases against URL`.
 pub fn line(report: &RunReport, closing: &Closing<'_>) -> String {
+    let known = closing.comparison.map_or(0, |cmp| cmp.expected.len());
+    format!(
+        "scimspec: {}",
+        figures(report, known, closing.retried.len())
+    )
+}
+
+/// The figures of [`line`] after its `scimspec:`, for a run with `known` known deviations
+/// and `retried` cases run again alone; `compare` prints them after each target's name.
+pub fn figures(report: &RunReport, known: usize, retried: usize) -> String {
     let c = report.counts();
     let total: usize = c.values().sum();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let known = closing.comparison.map_or(0, |cmp| cmp.expected.len());
     let mut text = format!(
-        "scimspec: {} passed, {} failed, {} warned, {} skipped, {}; {}; {}",
+        "{} passed, {} failed, {} warned, {} skipped, {}; {}; {}",
         c[&Outcome::Pass],
         c[&Outcome::Fail],
         c[&Outcome::Warn],
@@ -88,8 +97,8 @@ pub fn line(report: &RunReport, closing: &Closing<'_>) -> String {
         plural(known, "known deviation", "known deviations"),
         plural(report.leftovers().count(), "leftover", "leftovers"),
     );
-    if !closing.retried.is_empty() {
-        let _ = write!(text, "; {} run again alone", closing.retried.len());
+    if retried > 0 {
+        let _ = write!(text, "; {retried} run again alone");
     }
     let _ = write!(
         text,

@@ -102,6 +102,17 @@ out = "out"
     for name in ["reference-xmatters", "reference-samanage", "oauth-target"] {
         assert!(all.contains(name), "{all}");
     }
+    // Each target's line has the figures of `run`'s closing line after its name.
+    let line = all
+        .lines()
+        .find(|l| l.starts_with("reference-samanage [profile samanage]: "))
+        .unwrap_or_default();
+    assert!(
+        line.contains(" passed, 0 failed, ")
+            && line.contains(" errors; 0 known deviations; 0 leftovers; ")
+            && line.contains(" cases against http://127.0.0.1:"),
+        "{all}"
+    );
 
     let md = std::fs::read_to_string(dir.join("out/compare.md")).expect("markdown");
     let html = std::fs::read_to_string(dir.join("out/compare.html")).expect("html");
