@@ -279,6 +279,7 @@ fn transport(url: &str, error: &hyper::Error) -> HttpError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn plain_http_targets_without_a_proxy_are_reached_directly() {
@@ -423,5 +424,62 @@ mod tests {
                 assert!(head.contains(&line), "{line:?} not in {head}");
             }
         }
+    }
+
+    /// A target that accepts the connection and never answers, or sends an endless body, costs
+    /// the client's timeout and the body limit, not more, on the direct way.
+    #[tokio::test]
+    async fn silence_and_endless_bodies_are_bounded_on_the_direct_way() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let endless = held.len() % 2 == 1;
+                held.push(tokio::spawn(async move {
+                    if endless {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                            .await;
+                        while stream.write_all(b"400\r\n").await.is_ok()
+                            && stream.write_all(&[b'a'; 1024]).await.is_ok()
+                            && stream.write_all(b"\r\n").await.is_ok()
+                        {}
+                    } else {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                    }
+                    drop(stream);
+                }));
+            }
+        });
+        let client = HttpClient::new(crate::http::ClientOptions {
+            timeout: Duration::from_millis(300),
+            max_body: 64 * 1024,
+            ..crate::http::ClientOptions::new(format!("http://{addr}"))
+        })
+        .expect("client");
+        let mut silent = Connection::new(Arc::new(client.clone()));
+        let started = std::time::Instant::now();
+        // A POST is not sent twice, so the one timeout is the whole cost.
+        let post = OutgoingRequest::json("POST", "/Users", &serde_json::json!({}));
+        let result = silent.send(&post, false).await;
+        assert!(
+            matches!(result, Err(HttpError::Timeout { .. })),
+            "{result:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        let mut endless = Connection::new(Arc::new(client));
+        let result = endless.send(&post, false).await;
+        assert!(
+            matches!(result, Err(HttpError::BodyTooLarge { limit: 65536, .. })),
+            "{result:?}"
+        );
     }
 }
