@@ -9,21 +9,18 @@ use serde_json::Value;
 
 use crate::http::{Exchange, HttpClient, HttpError, OutgoingRequest, RecordedResponse, Redactor};
 use crate::scim::pointer;
+use crate::scim::text::{percent_encode, Percent};
 use crate::scim::urn::LIST_RESPONSE;
 
 /// Encodes a query component as Entra puts it on the wire: `+` for spaces, `%22` for quotes.
 pub fn entra_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encode(
+        s,
+        Percent {
+            space_as_plus: true,
+            ..Percent::default()
+        },
+    )
 }
 
 /// The path of Entra's matching query: `/Users?filter=userName+eq+%22…%22`.

@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use base64::Engine as _;
 
+use crate::scim::text::{percent_encode, Percent};
+
 /// Removes secrets (tokens, passwords, their Basic encodings) from anything shown to a user.
 /// Clones share their secrets, so a token fetched during the run (OAuth 2) is masked by every
 /// holder of the redactor.
@@ -66,23 +68,6 @@ const MIN_SECRET: usize = 4;
 /// The mark [`crate::scim::text::truncate`] leaves where it cut text.
 const CUT: char = '…';
 
-/// `secret` percent-encoded as RFC 3986 §2.1 does (unreserved characters kept), with upper-
-/// or lower-case hex digits, or as a form value (`+` for a space).
-fn percent_encoded(secret: &str, lower: bool, form: bool) -> String {
-    let mut out = String::with_capacity(secret.len() * 3);
-    for b in secret.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' if form => out.push('+'),
-            _ if lower => out.push_str(&format!("%{b:02x}")),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// `secret` as the inside of a JSON string (RFC 8259 §7), also with `/` escaped as `\/`.
 fn json_escaped(secret: &str) -> [String; 2] {
     let quoted = serde_json::Value::String(secret.to_string()).to_string();
@@ -101,9 +86,20 @@ pub fn forms_of(secret: &str) -> Vec<String> {
         forms.extend(json_escaped(&json));
         forms.push(json);
     }
-    forms.push(percent_encoded(secret, false, false));
-    forms.push(percent_encoded(secret, true, false));
-    forms.push(percent_encoded(secret, false, true));
+    // Percent-encoded with upper- or lower-case hex digits, or as a form value.
+    for how in [
+        Percent::default(),
+        Percent {
+            lower_hex: true,
+            ..Percent::default()
+        },
+        Percent {
+            space_as_plus: true,
+            ..Percent::default()
+        },
+    ] {
+        forms.push(percent_encode(secret, how));
+    }
     for encoded in [b64.encode(secret), b64_url.encode(secret)] {
         forms.push(encoded.trim_end_matches('=').to_string());
         forms.push(encoded);

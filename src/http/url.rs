@@ -4,18 +4,11 @@
 //! it is kept on every request, after the path and before the request's own query, as Entra
 //! sends it (`https://host/scim/v2/Users?aadOptscim062020&filter=…`).
 
-/// Characters left as they are in a query component (RFC 3986 unreserved).
+use crate::scim::text::{percent_encode, Percent};
+
+/// A query component, percent-encoded (RFC 3986 unreserved characters left as they are).
 pub(super) fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encode(s, Percent::default())
 }
 
 /// Splits `text` at its first `?` into the part before and the query after (without the `?`;

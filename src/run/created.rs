@@ -291,15 +291,7 @@ fn endpoint_of(path: &str) -> String {
 /// An id made one path segment: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so an id cannot reach another path.
 fn encode_segment(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
+    let out = crate::scim::text::percent_encode(id, crate::scim::text::Percent::default());
     match out.as_str() {
         // "." and ".." are dot segments: they would name the endpoint or the base.
         "." | ".." => out.replace('.', "%2E"),

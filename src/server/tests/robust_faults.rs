@@ -13,14 +13,7 @@ fn id(r: &Reply) -> String {
 
 /// A query value percent-encoded as RFC 3986 asks (all but unreserved characters).
 fn encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    crate::scim::text::percent_encode(text, crate::scim::text::Percent::default())
 }
 
 /// The status and totalResults of `GET {endpoint}?filter=…`.
