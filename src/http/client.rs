@@ -275,10 +275,10 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         let json = if parse_json {
-            let bytes = self.read_body(response, &url).await?;
+            let bytes = self.read_body(response, &url, true).await?;
             serde_json::from_slice(&bytes).ok()
         } else {
-            self.drain_body(response, &url).await?;
+            self.read_body(response, &url, false).await?;
             None
         };
         Ok(BriefAnswer {
@@ -419,7 +419,7 @@ impl HttpClient {
                 )
             })
             .collect();
-        let bytes = self.read_body(response, &url).await?;
+        let bytes = self.read_body(response, &url, true).await?;
         let elapsed = started.elapsed();
         let body = String::from_utf8_lossy(&bytes).into_owned();
         let json = if body.trim().is_empty() {
@@ -444,56 +444,20 @@ impl HttpClient {
         })
     }
 
-    /// Reads a response body of at most `max_body` bytes, chunk by chunk: a larger one
-    /// (announced by `Content-Length` or found while reading) ends the read with
-    /// [`HttpError::BodyTooLarge`], so memory stays bounded whatever the target sends. The
-    /// client's timeout covers this read too.
+    /// Reads a response body of at most `max_body` bytes, chunk by chunk (see [`BodyLimit`]),
+    /// keeping it when `keep` is set (else it is read and dropped). The client's timeout covers
+    /// this read too.
     async fn read_body(
         &self,
         mut response: reqwest::Response,
         url: &str,
+        keep: bool,
     ) -> Result<Vec<u8>, HttpError> {
-        let limit = self.options.max_body;
-        let too_large = || HttpError::BodyTooLarge {
-            url: url.to_string(),
-            limit,
-        };
-        if response.content_length().is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
+        let mut body = BodyLimit::new(url, self.options.max_body, response.content_length(), keep)?;
         while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
+            body.take(&chunk)?;
         }
-        Ok(body)
-    }
-
-    /// Reads and drops a response body, holding it to the same `max_body` limit as
-    /// [`Self::read_body`] without keeping it.
-    async fn drain_body(
-        &self,
-        mut response: reqwest::Response,
-        url: &str,
-    ) -> Result<(), HttpError> {
-        let limit = self.options.max_body;
-        let too_large = || HttpError::BodyTooLarge {
-            url: url.to_string(),
-            limit,
-        };
-        if response.content_length().is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let mut read = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
-            read += chunk.len() as u64;
-            if read > limit {
-                return Err(too_large());
-            }
-        }
-        Ok(())
+        Ok(body.into_kept())
     }
 
     fn classify(&self, url: &str, error: reqwest::Error) -> HttpError {
@@ -518,6 +482,61 @@ impl HttpClient {
                 url: url.to_string(),
                 detail,
             }
+        }
+    }
+}
+
+/// A response body read up to the client's limit: a larger one, announced by
+/// `Content-Length` or found while reading, ends the read with [`HttpError::BodyTooLarge`],
+/// so memory stays bounded whatever the target sends. What is read is kept only when asked.
+pub(super) struct BodyLimit<'a> {
+    url: &'a str,
+    limit: u64,
+    read: u64,
+    kept: Option<Vec<u8>>,
+}
+
+impl<'a> BodyLimit<'a> {
+    /// Refuses at once a body announced (`announced`, its `Content-Length`) over `limit`.
+    pub(super) fn new(
+        url: &'a str,
+        limit: u64,
+        announced: Option<u64>,
+        keep: bool,
+    ) -> Result<Self, HttpError> {
+        let body = Self {
+            url,
+            limit,
+            read: 0,
+            kept: keep.then(Vec::new),
+        };
+        match announced {
+            Some(n) if n > limit => Err(body.too_large()),
+            _ => Ok(body),
+        }
+    }
+
+    /// Takes in the next chunk.
+    pub(super) fn take(&mut self, chunk: &[u8]) -> Result<(), HttpError> {
+        self.read += chunk.len() as u64;
+        if self.read > self.limit {
+            return Err(self.too_large());
+        }
+        if let Some(kept) = self.kept.as_mut() {
+            kept.extend_from_slice(chunk);
+        }
+        Ok(())
+    }
+
+    /// The body read, when it was kept (else empty).
+    pub(super) fn into_kept(self) -> Vec<u8> {
+        self.kept.unwrap_or_default()
+    }
+
+    fn too_large(&self) -> HttpError {
+        HttpError::BodyTooLarge {
+            url: self.url.to_string(),
+            limit: self.limit,
         }
     }
 }

@@ -14,7 +14,7 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{HeaderValue, CONTENT_LENGTH, HOST, RETRY_AFTER, USER_AGENT};
 use hyper_util::rt::TokioIo;
 
-use super::client::{BriefAnswer, HttpClient};
+use super::client::{BodyLimit, BriefAnswer, HttpClient};
 use super::request::OutgoingRequest;
 use super::HttpError;
 
@@ -194,34 +194,20 @@ impl Connection {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let limit = self.client.max_body();
-        let too_large = || HttpError::BodyTooLarge {
-            url: url.to_string(),
-            limit,
-        };
         let announced = response
             .headers()
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if announced.is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
+        let mut read = BodyLimit::new(url, self.client.max_body(), announced, parse_json)?;
         let mut body = response.into_body();
-        let mut kept = Vec::new();
-        let mut read = 0u64;
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| transport(url, &e))?;
             if let Some(data) = frame.data_ref() {
-                read += data.len() as u64;
-                if read > limit {
-                    return Err(too_large());
-                }
-                if parse_json {
-                    kept.extend_from_slice(data);
-                }
+                read.take(data)?;
             }
         }
+        let kept = read.into_kept();
         Ok(BriefAnswer {
             status,
             retry_after,
