@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use crate::support::servers::scim;
+use crate::support::servers::{scim, users_only_resource_types};
 use crate::support::{scimspec, serve_router, RunExt, TempDir};
 
 /// Requests being answered at the moment.
@@ -41,16 +41,7 @@ fn busy_target() -> String {
             }),
         )
     };
-    let types = || async {
-        scim(
-            StatusCode::OK,
-            json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                "totalResults": 1,
-                "Resources": [{"name": "User", "endpoint": "/Users"}]
-            }),
-        )
-    };
+    let types = || async { users_only_resource_types() };
     let list = |State(in_flight): State<InFlight>, RawQuery(query): RawQuery| async move {
         let filtered = query.unwrap_or_default().contains("filter=");
         if filtered && !alone(&in_flight).await {

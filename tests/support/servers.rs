@@ -93,6 +93,18 @@ pub fn scim(status: StatusCode, body: serde_json::Value) -> Response {
     (status, headers, body.to_string()).into_response()
 }
 
+/// `/ResourceTypes` of a tiny target that serves Users only.
+pub fn users_only_resource_types() -> Response {
+    scim(
+        StatusCode::OK,
+        serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 1,
+            "Resources": [{"name": "User", "endpoint": "/Users"}]
+        }),
+    )
+}
+
 /// A SCIM target with two classic defects: creation answers 200 instead of 201
 /// (RFC 7644 §3.3) and a query with no match answers 404 instead of an empty
 /// ListResponse (RFC 7644 §3.4.2). Everything else is minimal but plausible.

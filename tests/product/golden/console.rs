@@ -11,7 +11,7 @@ use serde_json::json;
 use super::{mask, no_secret};
 use crate::support::golden::assert_golden;
 use crate::support::reports::SECRET;
-use crate::support::servers::scim;
+use crate::support::servers::{scim, users_only_resource_types};
 use crate::support::{scimspec, serve_router, RunExt, TempDir};
 
 /// A target answering the cases of `tests/golden/cases.yaml` the same way every time: it
@@ -29,16 +29,7 @@ fn golden_target() -> String {
             }),
         )
     };
-    let types = || async {
-        scim(
-            StatusCode::OK,
-            json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                "totalResults": 1,
-                "Resources": [{"name": "User", "endpoint": "/Users"}]
-            }),
-        )
-    };
+    let types = || async { users_only_resource_types() };
     let create = |body: String| async move {
         let sent: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
         scim(
